@@ -1,0 +1,54 @@
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Errors;
+using Template.Infrastructure.Security;
+
+namespace Template.Features.Orders.CancelOrder;
+
+/// <summary>POST /api/orders/{id}/cancel: cancels one of the caller's orders unless it has shipped.</summary>
+public sealed class CancelOrderEndpoint : IEndpoint
+{
+    public const string Route = "/api/orders/{id:guid}/cancel";
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost(Route, async Task<Ok<OrderResponse>> (Guid id, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new CancelOrderCommand(id), cancellationToken)))
+            .WithName("CancelOrder")
+            .WithTags("Orders")
+            .WithSummary("Cancel one of your orders before it ships")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+}
+
+[Authorize]
+public sealed record CancelOrderCommand(Guid Id) : ICommand<OrderResponse>;
+
+public sealed class CancelOrderHandler(IOrderStore store, IRequestCaller caller, TimeProvider clock)
+    : ICommandHandler<CancelOrderCommand, OrderResponse>
+{
+    public async ValueTask<OrderResponse> Handle(CancelOrderCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var order = await store.FindAsync(command.Id, cancellationToken);
+        if (order is null || !string.Equals(order.OwnerId, caller.RequiredId, StringComparison.Ordinal))
+        {
+            throw NotFoundException.For("Order", command.Id);
+        }
+
+        if (!order.CanCancel)
+        {
+            throw new ConflictException($"Order '{order.Id}' is {order.Status} and can no longer be cancelled.");
+        }
+
+        var cancelled = order.Cancel(clock.GetUtcNow());
+        if (!ReferenceEquals(cancelled, order) && !await store.ReplaceAsync(order, cancelled, cancellationToken))
+        {
+            throw new ConflictException($"Order '{order.Id}' was changed by another request; read it again and retry.");
+        }
+
+        return OrderResponse.From(cancelled);
+    }
+}

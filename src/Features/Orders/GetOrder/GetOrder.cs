@@ -1,0 +1,40 @@
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Errors;
+using Template.Infrastructure.Security;
+
+namespace Template.Features.Orders.GetOrder;
+
+/// <summary>GET /api/orders/{id}: one of the caller's orders.</summary>
+public sealed class GetOrderEndpoint : IEndpoint
+{
+    public const string Route = "/api/orders/{id:guid}";
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapGet(Route, async Task<Ok<OrderResponse>> (Guid id, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new GetOrderQuery(id), cancellationToken)))
+            .WithName("GetOrder")
+            .WithTags("Orders")
+            .WithSummary("Get one of your orders")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}
+
+[Authorize]
+public sealed record GetOrderQuery(Guid Id) : IQuery<OrderResponse>;
+
+public sealed class GetOrderHandler(IOrderStore store, IRequestCaller caller) : IQueryHandler<GetOrderQuery, OrderResponse>
+{
+    public async ValueTask<OrderResponse> Handle(GetOrderQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var order = await store.FindAsync(query.Id, cancellationToken);
+
+        // Another caller's order answers 404, not 403, so ids cannot be probed for existence.
+        return order is not null && string.Equals(order.OwnerId, caller.RequiredId, StringComparison.Ordinal)
+            ? OrderResponse.From(order)
+            : throw NotFoundException.For("Order", query.Id);
+    }
+}

@@ -1,0 +1,51 @@
+namespace Template.Features.Orders;
+
+/// <summary>An order placed by a caller. Immutable: a change is a new version replacing the old one.</summary>
+public sealed record Order(
+    Guid Id,
+    string OwnerId,
+    string CustomerEmail,
+    IReadOnlyList<OrderLine> Lines,
+    string Currency,
+    string? Note,
+    OrderStatus Status,
+    DateTimeOffset PlacedAt,
+    DateTimeOffset? CancelledAt = null,
+    int Version = 1)
+{
+    /// <summary>An order can be cancelled until it has shipped.</summary>
+    public bool CanCancel => Status is OrderStatus.Placed or OrderStatus.Confirmed or OrderStatus.Cancelled;
+
+    public Order Cancel(DateTimeOffset at) =>
+        Status == OrderStatus.Cancelled ? this : this with { Status = OrderStatus.Cancelled, CancelledAt = at, Version = Version + 1 };
+
+    public Order Ship() => this with { Status = OrderStatus.Shipped, Version = Version + 1 };
+}
+
+public sealed record OrderLine(string Sku, int Quantity);
+
+public enum OrderStatus
+{
+    Placed,
+    Confirmed,
+    Shipped,
+    Cancelled,
+}
+
+/// <summary>The representation of an order returned by the Orders endpoints.</summary>
+public sealed record OrderResponse(
+    Guid Id,
+    string CustomerEmail,
+    IReadOnlyList<OrderLine> Lines,
+    string Currency,
+    string? Note,
+    OrderStatus Status,
+    DateTimeOffset PlacedAt,
+    DateTimeOffset? CancelledAt)
+{
+    public static OrderResponse From(Order order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return new(order.Id, order.CustomerEmail, order.Lines, order.Currency, order.Note, order.Status, order.PlacedAt, order.CancelledAt);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+
+namespace Template.Features.Orders;
+
+/// <summary>Where orders live. In memory for now; the Redis store plugs in behind the same contract.</summary>
+public interface IOrderStore
+{
+    ValueTask AddAsync(Order order, CancellationToken cancellationToken);
+
+    ValueTask<Order?> FindAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Replaces <paramref name="current"/> with <paramref name="replacement"/> unless another writer got there first.</summary>
+    ValueTask<bool> ReplaceAsync(Order current, Order replacement, CancellationToken cancellationToken);
+
+    /// <summary>One page of an owner's orders, newest first, and the owner's total.</summary>
+    ValueTask<(IReadOnlyList<Order> Items, int Total)> ListByOwnerAsync(string ownerId, int skip, int take, CancellationToken cancellationToken);
+}
+
+/// <summary>Process-local store: the embedded default when no database or Redis is configured.</summary>
+public sealed class InMemoryOrderStore : IOrderStore
+{
+    private readonly ConcurrentDictionary<Guid, Order> orders = new();
+
+    public ValueTask AddAsync(Order order, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (!orders.TryAdd(order.Id, order))
+        {
+            throw new InvalidOperationException($"Order '{order.Id}' already exists.");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<Order?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(orders.GetValueOrDefault(id));
+
+    public ValueTask<bool> ReplaceAsync(Order current, Order replacement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(replacement);
+        return ValueTask.FromResult(
+            orders.TryGetValue(current.Id, out var stored)
+            && stored.Version == current.Version
+            && orders.TryUpdate(current.Id, replacement, stored));
+    }
+
+    public ValueTask<(IReadOnlyList<Order> Items, int Total)> ListByOwnerAsync(string ownerId, int skip, int take, CancellationToken cancellationToken)
+    {
+        var owned = orders.Values
+            .Where(o => string.Equals(o.OwnerId, ownerId, StringComparison.Ordinal))
+            .OrderByDescending(o => o.PlacedAt)
+            .ThenBy(o => o.Id)
+            .ToList();
+        IReadOnlyList<Order> page = [.. owned.Skip(skip).Take(take)];
+        return ValueTask.FromResult((page, owned.Count));
+    }
+}

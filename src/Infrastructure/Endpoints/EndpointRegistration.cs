@@ -1,0 +1,50 @@
+using System.Reflection;
+
+namespace Template.Infrastructure.Endpoints;
+
+/// <summary>Finds <see cref="IEndpoint"/> types and maps them.</summary>
+public static class EndpointRegistration
+{
+    /// <summary>Registers every concrete <see cref="IEndpoint"/> declared in <paramref name="assembly"/>.</summary>
+    public static IServiceCollection AddEndpointsFrom(this IServiceCollection services, Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var register = typeof(EndpointRegistration).GetMethod(nameof(AddEndpoint), BindingFlags.Public | BindingFlags.Static)!;
+        var endpoints = assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false } && typeof(IEndpoint).IsAssignableFrom(t))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal);
+        foreach (var endpoint in endpoints)
+        {
+            register.MakeGenericMethod(endpoint).Invoke(null, [services]);
+        }
+
+        return services;
+    }
+
+    /// <summary>Registers one endpoint type; tests use it to add endpoints of their own.</summary>
+    public static IServiceCollection AddEndpoint<TEndpoint>(this IServiceCollection services)
+        where TEndpoint : IEndpoint
+    {
+        services.AddSingleton(new EndpointMapping(typeof(TEndpoint), TEndpoint.Map));
+        return services;
+    }
+
+    /// <summary>Maps every registered endpoint once.</summary>
+    public static IEndpointRouteBuilder MapRegisteredEndpoints(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var mapped = new HashSet<Type>();
+        foreach (var mapping in app.ServiceProvider.GetServices<EndpointMapping>())
+        {
+            if (mapped.Add(mapping.EndpointType))
+            {
+                mapping.Map(app);
+            }
+        }
+
+        return app;
+    }
+}
+
+/// <summary>One discovered endpoint and the static method that maps it.</summary>
+public sealed record EndpointMapping(Type EndpointType, Action<IEndpointRouteBuilder> Map);

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Template.Infrastructure.Errors;
+
+/// <summary>The one place where exceptions become problem+json responses.</summary>
+public sealed partial class ProblemExceptionHandler(
+    IProblemDetailsService problemDetails,
+    IHostEnvironment environment,
+    ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var bodyPresent = httpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
+        var problem = Map(exception, bodyPresent);
+        if (problem is null)
+        {
+            return false;
+        }
+
+        if (problem.Status >= StatusCodes.Status500InternalServerError)
+        {
+            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            if (environment.IsDevelopment())
+            {
+                problem.Detail = exception.ToString();
+            }
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails? Map(Exception exception, bool bodyPresent) => exception switch
+    {
+        RequestValidationException validation => new HttpValidationProblemDetails(
+            validation.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = ProblemTypes.BadRequest,
+            Title = "One or more validation errors occurred.",
+            Detail = Summarise(validation.Errors),
+        },
+        UnauthenticatedException e => Problem(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "Unauthorized", e.Message),
+        ForbiddenException e => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden", e.Message),
+        NotFoundException e => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not Found", e.Message),
+        ConflictException e => Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Conflict", e.Message),
+        BadHttpRequestException e => FromBadRequest(e, bodyPresent),
+        // A client that went away is not a server error; nothing is left to answer.
+        OperationCanceledException => null,
+        _ => Problem(StatusCodes.Status500InternalServerError, ProblemTypes.InternalServerError, "An unexpected error occurred.", null),
+    };
+
+    private static ProblemDetails FromBadRequest(BadHttpRequestException exception, bool bodyPresent)
+    {
+        var (type, title) = exception.StatusCode switch
+        {
+            StatusCodes.Status413PayloadTooLarge => (ProblemTypes.ContentTooLarge, "Content Too Large"),
+            StatusCodes.Status415UnsupportedMediaType => (ProblemTypes.UnsupportedMediaType, "Unsupported Media Type"),
+            _ => (ProblemTypes.BadRequest, "Bad Request"),
+        };
+        return Problem(exception.StatusCode, type, title, Describe(exception, bodyPresent));
+    }
+
+    // The binder's message names the parameter; the JSON reader's names the path and position.
+    private static string Describe(BadHttpRequestException exception, bool bodyPresent) => exception switch
+    {
+        { InnerException: JsonException json } => $"The request body is not valid JSON: {json.Message}",
+        { StatusCode: StatusCodes.Status415UnsupportedMediaType } => "The request body must be JSON, sent with Content-Type: application/json.",
+        { StatusCode: StatusCodes.Status400BadRequest } when !bodyPresent => "The request body is empty; a JSON body is required.",
+        _ => exception.Message,
+    };
+
+    private static string Summarise(IReadOnlyDictionary<string, string[]> errors)
+    {
+        var first = errors.First();
+        var others = errors.Sum(e => e.Value.Length) - 1;
+        return others switch
+        {
+            0 => first.Value[0],
+            1 => $"{first.Value[0]} (and 1 more error)",
+            _ => $"{first.Value[0]} (and {others} more errors)",
+        };
+    }
+
+    private static ProblemDetails Problem(int status, string type, string title, string? detail) =>
+        new() { Status = status, Type = type, Title = title, Detail = detail };
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled exception while processing {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);
+}

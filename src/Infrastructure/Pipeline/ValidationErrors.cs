@@ -1,0 +1,45 @@
+using System.Text;
+using System.Text.Json;
+using FluentValidation.Results;
+
+namespace Template.Infrastructure.Pipeline;
+
+/// <summary>Groups validation failures by the camelCase JSON path of the offending value.</summary>
+public static class ValidationErrors
+{
+    public static IReadOnlyDictionary<string, string[]> ByJsonPath(IEnumerable<ValidationFailure> failures) =>
+        failures
+            .GroupBy(f => ToJsonPath(f.PropertyName), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+
+    /// <summary>
+    /// <c>Lines[0].Quantity</c> becomes <c>lines[0].quantity</c>, matching the web JSON naming policy
+    /// the service binds with. A rule on the whole request (empty name) is keyed by <c>$</c>.
+    /// </summary>
+    public static string ToJsonPath(string propertyName)
+    {
+        if (string.IsNullOrEmpty(propertyName))
+        {
+            return "$";
+        }
+
+        var path = new StringBuilder(propertyName.Length);
+        foreach (var segment in propertyName.Split('.'))
+        {
+            if (path.Length > 0)
+            {
+                path.Append('.');
+            }
+
+            var bracket = segment.IndexOf('[', StringComparison.Ordinal);
+            var name = bracket < 0 ? segment : segment[..bracket];
+            path.Append(JsonNamingPolicy.CamelCase.ConvertName(name));
+            if (bracket >= 0)
+            {
+                path.Append(segment.AsSpan(bracket));
+            }
+        }
+
+        return path.ToString();
+    }
+}

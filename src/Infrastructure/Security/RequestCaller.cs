@@ -1,0 +1,29 @@
+using System.Security.Claims;
+
+namespace Template.Infrastructure.Security;
+
+/// <summary>Who is making the current request. Handlers use it for ownership; behaviors for authorization.</summary>
+public interface IRequestCaller
+{
+    ClaimsPrincipal Principal { get; }
+
+    /// <summary>The stable subject id (<c>sub</c>), or null for an anonymous caller.</summary>
+    string? Id { get; }
+
+    /// <summary>The subject id, or 401 when the caller is anonymous.</summary>
+    string RequiredId { get; }
+}
+
+/// <summary>The caller of the current HTTP request.</summary>
+public sealed class HttpRequestCaller(IHttpContextAccessor accessor) : IRequestCaller
+{
+    private static readonly ClaimsPrincipal Anonymous = new(new ClaimsIdentity());
+
+    public ClaimsPrincipal Principal => accessor.HttpContext?.User ?? Anonymous;
+
+    public string? Id => Principal.Identity?.IsAuthenticated == true
+        ? Principal.FindFirstValue("sub") ?? Principal.FindFirstValue(ClaimTypes.NameIdentifier)
+        : null;
+
+    public string RequiredId => Id ?? throw new Errors.UnauthenticatedException();
+}

@@ -1,0 +1,63 @@
+using System.Reflection;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Errors;
+using Template.Infrastructure.Health;
+using Template.Infrastructure.Http;
+using Template.Infrastructure.Modules;
+using Template.Infrastructure.Pipeline;
+using Template.Infrastructure.Security;
+
+namespace Template.Infrastructure;
+
+/// <summary>The cross-cutting wiring Program.cs calls: one method for services, one for the HTTP pipeline.</summary>
+public static class ServiceSetup
+{
+    public static WebApplicationBuilder AddServiceInfrastructure(this WebApplicationBuilder builder, Assembly featuresAssembly)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<HttpLimitsOptions>()
+            .Bind(configuration.GetSection(HttpLimitsOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<HttpLimitsOptions>>((kestrel, http) => kestrel.Limits.MaxRequestBodySize = http.Value.MaxRequestBodyBytes);
+
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddProblemResponses();
+        services.AddServiceSecurity(configuration);
+        services.AddRequestPipeline(featuresAssembly);
+        services.AddEndpointsFrom(featuresAssembly);
+        services.AddFeatureModulesFrom(featuresAssembly, configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHealthChecks();
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseServiceInfrastructure(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseProblemResponses();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthEndpoints();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapOpenApi();
+            app.MapScalarApiReference();
+        }
+
+        app.MapRegisteredEndpoints();
+        return app;
+    }
+}
