@@ -15,7 +15,11 @@ public static class ProblemDetailsSetup
             context.ProblemDetails.Extensions.TryAdd(
                 "traceId",
                 Activity.Current?.Id ?? http.TraceIdentifier);
-            if (context.ProblemDetails.Status == StatusCodes.Status405MethodNotAllowed)
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                context.ProblemDetails.Detail ??= $"The Content-Type '{http.Request.ContentType}' is not accepted here; send the body as application/json.";
+            }
+            else if (context.ProblemDetails.Status == StatusCodes.Status405MethodNotAllowed)
             {
                 context.ProblemDetails.Detail ??= $"The method {http.Request.Method} is not allowed on {http.Request.Path}.";
             }

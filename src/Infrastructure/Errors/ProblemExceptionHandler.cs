@@ -14,7 +14,8 @@ public sealed partial class ProblemExceptionHandler(
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        var bodyPresent = httpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
+        var bodyPresent = httpContext.Request.ContentLength != 0
+            && (httpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true);
         var problem = Map(exception, bodyPresent);
         if (problem is null)
         {
@@ -73,9 +74,8 @@ public sealed partial class ProblemExceptionHandler(
     // The binder's message names the parameter; the JSON reader's names the path and position.
     private static string Describe(BadHttpRequestException exception, bool bodyPresent) => exception switch
     {
-        { InnerException: JsonException json } => $"The request body is not valid JSON: {json.Message}",
-        { StatusCode: StatusCodes.Status415UnsupportedMediaType } => "The request body must be JSON, sent with Content-Type: application/json.",
         { StatusCode: StatusCodes.Status400BadRequest } when !bodyPresent => "The request body is empty; a JSON body is required.",
+        { InnerException: JsonException json } => $"The request body is not valid JSON: {json.Message}",
         _ => exception.Message,
     };
 

@@ -25,13 +25,13 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
         var requirements = RequestAuthorization.For(typeof(TMessage));
         if (requirements.Count > 0)
         {
-            await AuthorizeAsync(requirements);
+            await AuthorizeAsync(message, requirements);
         }
 
         return await next(message, cancellationToken);
     }
 
-    private async Task AuthorizeAsync(IReadOnlyList<IAuthorizeData> requirements)
+    private async Task AuthorizeAsync(TMessage message, IReadOnlyList<IAuthorizeData> requirements)
     {
         var user = caller.Principal;
         if (user.Identity?.IsAuthenticated != true)
@@ -45,7 +45,8 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
             return;
         }
 
-        var result = await authorization.AuthorizeAsync(user, policy);
+        // The request is the resource, so a policy can look at what is being asked for.
+        var result = await authorization.AuthorizeAsync(user, message, policy);
         if (!result.Succeeded)
         {
             var reasons = result.Failure?.FailureReasons.Select(r => r.Message).ToArray() ?? [];

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.DependencyInjection;
+using Template.Features.Orders;
+using Template.Tests.Support;
+
+namespace Template.Tests.Features.Orders;
+
+[Collection(SharedServiceHost.Name)]
+public sealed class CancelOrderTests(ServiceFixture service)
+{
+    private readonly IAlbaHost host = service.Host;
+
+    [Fact]
+    public async Task A_placed_order_is_cancelled_and_cancelling_again_changes_nothing()
+    {
+        var placed = await host.PlaceAsync("carol");
+        var first = await CancelAsync("carol", placed.Id, 200);
+        var cancelled = (await first.ReadAsJsonAsync<OrderResponse>())!;
+        Assert.Equal(OrderStatus.Cancelled, cancelled.Status);
+        Assert.NotNull(cancelled.CancelledAt);
+
+        var again = (await (await CancelAsync("carol", placed.Id, 200)).ReadAsJsonAsync<OrderResponse>())!;
+        Assert.Equal(cancelled.CancelledAt, again.CancelledAt);
+    }
+
+    [Fact]
+    public async Task A_shipped_order_cannot_be_cancelled()
+    {
+        var placed = await host.PlaceAsync("carol");
+        var store = host.Services.GetRequiredService<IOrderStore>();
+        var order = (await store.FindAsync(placed.Id, CancellationToken.None))!;
+        Assert.True(await store.ReplaceAsync(order, order.Ship(), CancellationToken.None));
+
+        var result = await CancelAsync("carol", placed.Id, 409);
+        var problem = await result.ReadProblemAsync(409);
+        Assert.Contains("Shipped", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(OrderStatus.Shipped, (await store.FindAsync(placed.Id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task Another_callers_order_cannot_be_cancelled()
+    {
+        var placed = await host.PlaceAsync("carol");
+        await (await CancelAsync("mallory", placed.Id, 404)).ReadProblemAsync(404);
+        var store = host.Services.GetRequiredService<IOrderStore>();
+        Assert.Equal(OrderStatus.Placed, (await store.FindAsync(placed.Id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task A_stale_version_is_not_written()
+    {
+        var placed = await host.PlaceAsync("carol");
+        var store = host.Services.GetRequiredService<IOrderStore>();
+        var read = (await store.FindAsync(placed.Id, CancellationToken.None))!;
+        Assert.True(await store.ReplaceAsync(read, read.Ship(), CancellationToken.None));
+        Assert.False(await store.ReplaceAsync(read, read.Cancel(DateTimeOffset.UtcNow), CancellationToken.None));
+    }
+
+    private Task<IScenarioResult> CancelAsync(string user, Guid id, int status) => host.Scenario(s =>
+    {
+        s.Post.Url($"{OrdersApi.OrderUrl(id)}/cancel");
+        s.As(user);
+        s.StatusCodeShouldBe(status);
+    });
+}

@@ -1,0 +1,96 @@
+using Template.Features.Orders;
+using Template.Features.Orders.PlaceOrder;
+using Template.Tests.Support;
+
+namespace Template.Tests.Features.Orders;
+
+[Collection(SharedServiceHost.Name)]
+public sealed class PlaceOrderTests(ServiceFixture service)
+{
+    private readonly IAlbaHost host = service.Host;
+
+    [Fact]
+    public async Task A_valid_order_is_created_in_the_placed_state_with_its_location()
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Json(OrdersApi.ValidOrder()).ToUrl(PlaceOrderEndpoint.Route);
+            s.As("alice");
+            s.StatusCodeShouldBe(201);
+        });
+        var order = (await result.ReadAsJsonAsync<OrderResponse>())!;
+        Assert.Equal(OrderStatus.Placed, order.Status);
+        Assert.Equal("buyer@example.com", order.CustomerEmail);
+        Assert.Equal(2, order.Lines.Count);
+        Assert.Equal($"/api/orders/{order.Id}", result.Context.Response.Headers.Location.ToString());
+        Assert.Contains("\"status\":\"Placed\"", await result.ReadAsTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_rule_violation_is_reported_by_json_path()
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Json(new PlaceOrderCommand("not-an-email", [new PlaceOrderLine("x", 0), new PlaceOrderLine("SKU-9", 5000)], "eur", null))
+                .ToUrl(PlaceOrderEndpoint.Route);
+            s.As("alice");
+            s.StatusCodeShouldBe(400);
+        });
+        var problem = await result.ReadProblemAsync(400);
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("customerEmail", out _));
+        Assert.True(errors.TryGetProperty("currency", out _));
+        Assert.True(errors.TryGetProperty("lines[0].sku", out _));
+        Assert.True(errors.TryGetProperty("lines[0].quantity", out _));
+        Assert.True(errors.TryGetProperty("lines[1].quantity", out _));
+        Assert.False(errors.TryGetProperty("lines[1].sku", out _));
+        Assert.Contains("(and 4 more errors)", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_lines_and_duplicate_skus_are_rejected()
+    {
+        var missing = await host.Scenario(s =>
+        {
+            s.Post.Text("{\"customerEmail\":\"a@example.com\",\"currency\":\"EUR\"}").ToUrl(PlaceOrderEndpoint.Route);
+            s.WithRequestHeader("Content-Type", "application/json");
+            s.As("alice");
+            s.StatusCodeShouldBe(400);
+        });
+        Assert.True((await missing.ReadProblemAsync(400)).GetProperty("errors").TryGetProperty("lines", out _));
+
+        var duplicate = await host.Scenario(s =>
+        {
+            s.Post.Json(new PlaceOrderCommand("a@example.com", [new PlaceOrderLine("SKU-1", 1), new PlaceOrderLine("SKU-1", 2)], "EUR", null))
+                .ToUrl(PlaceOrderEndpoint.Route);
+            s.As("alice");
+            s.StatusCodeShouldBe(400);
+        });
+        var errors = (await duplicate.ReadProblemAsync(400)).GetProperty("errors");
+        Assert.Equal("Each SKU may appear on one line only.", errors.GetProperty("lines")[0].GetString());
+    }
+
+    [Fact]
+    public async Task An_anonymous_caller_gets_401_even_with_an_invalid_body()
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Json(new PlaceOrderCommand("", [], "", null)).ToUrl(PlaceOrderEndpoint.Route);
+            s.StatusCodeShouldBe(401);
+        });
+        await result.ReadProblemAsync(401);
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_400_not_500()
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Text("{\"customerEmail\": ").ToUrl(PlaceOrderEndpoint.Route);
+            s.WithRequestHeader("Content-Type", "application/json");
+            s.As("alice");
+            s.StatusCodeShouldBe(400);
+        });
+        await result.ReadProblemAsync(400);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Reflection;
+using NetArchTest.Rules;
+
+namespace Template.Tests.Infrastructure;
+
+/// <summary>Keeps the vertical slices vertical.</summary>
+public sealed class ArchitectureTests
+{
+    private static readonly Assembly Service = typeof(Program).Assembly;
+    private static readonly string Root = typeof(Program).Assembly.GetName().Name!;
+    private static readonly string FeaturesNamespace = Root + ".Features";
+    private static readonly string InfrastructureNamespace = Root + ".Infrastructure";
+
+    /// <summary>Use-case namespaces: <c>Features.&lt;Area&gt;.&lt;UseCase&gt;</c>.</summary>
+    public static TheoryData<string> Slices()
+    {
+        var data = new TheoryData<string>();
+        foreach (var slice in SliceNamespaces())
+        {
+            data.Add(slice);
+        }
+
+        if (data.Count == 0)
+        {
+            data.Add(string.Empty);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Infrastructure_does_not_depend_on_features()
+    {
+        var result = Types.InAssembly(Service)
+            .That().ResideInNamespace(InfrastructureNamespace)
+            .ShouldNot().HaveDependencyOn(FeaturesNamespace)
+            .GetResult();
+        Assert.True(result.IsSuccessful, Describe(result));
+    }
+
+    [Theory]
+    [MemberData(nameof(Slices))]
+    public void A_slice_does_not_depend_on_another_slice(string slice)
+    {
+        if (slice.Length == 0)
+        {
+            return; // no slices in this service yet
+        }
+
+        var others = SliceNamespaces().Where(s => s != slice).ToArray();
+        var result = Types.InAssembly(Service)
+            .That().ResideInNamespace(slice)
+            .ShouldNot().HaveDependencyOnAny(others)
+            .GetResult();
+        Assert.True(result.IsSuccessful, Describe(result));
+    }
+
+    [Fact]
+    public void Handlers_validators_and_endpoints_are_sealed()
+    {
+        var result = Types.InAssembly(Service)
+            .That().ResideInNamespace(FeaturesNamespace)
+            .And().AreClasses()
+            .And().AreNotAbstract()
+            .And().AreNotNested()
+            .And().DoNotHaveNameMatching("^<")
+            .Should().BeSealed()
+            .GetResult();
+        Assert.True(result.IsSuccessful, Describe(result));
+    }
+
+    private static IReadOnlyList<string> SliceNamespaces() =>
+        [.. Service.GetTypes()
+            .Select(t => t.Namespace)
+            .OfType<string>()
+            .Where(n => n.StartsWith(FeaturesNamespace + ".", StringComparison.Ordinal) && n.Split('.').Length == FeaturesNamespace.Split('.').Length + 2)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+
+    private static string Describe(TestResult result) =>
+        result.IsSuccessful ? string.Empty : "Offending types: " + string.Join(", ", result.FailingTypeNames ?? []);
+}

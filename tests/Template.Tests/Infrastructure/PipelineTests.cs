@@ -1,0 +1,198 @@
+using System.Security.Claims;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Template.Infrastructure.Errors;
+using Template.Infrastructure.Pipeline;
+using Template.Infrastructure.Security;
+using Template.Tests.Support;
+
+namespace Template.Tests.Infrastructure;
+
+/// <summary>
+/// The behaviors as the service registers them (<see cref="RequestPipeline.AddRequestPipeline"/>),
+/// driven with test-only requests and composed the way the generated mediator composes them.
+/// </summary>
+public sealed class PipelineTests
+{
+    [Fact]
+    public async Task The_service_resolves_the_behaviors_outermost_first_in_the_documented_order()
+    {
+        await using var host = await ServiceFixture.StartAsync("Development");
+        using var scope = host.Services.CreateScope();
+        var behaviors = scope.ServiceProvider.GetServices<IPipelineBehavior<ProbeCommand, string>>()
+            .Select(b => b.GetType().GetGenericTypeDefinition())
+            .ToArray();
+        Assert.Equal(
+            [typeof(LoggingBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)],
+            behaviors);
+        Assert.Equal(RequestPipeline.Behaviors, behaviors);
+    }
+
+    [Fact]
+    public async Task An_anonymous_caller_is_refused_before_validation_runs()
+    {
+        var pipeline = new ProbePipeline(caller: null);
+        await Assert.ThrowsAsync<UnauthenticatedException>(() => pipeline.SendAsync(new ProbeCommand("", Secret: false)));
+        Assert.Equal(0, pipeline.Probe.ValidatorRuns);
+        Assert.Equal(0, pipeline.Probe.HandlerRuns);
+    }
+
+    [Fact]
+    public async Task A_caller_the_policy_refuses_gets_the_policy_reason()
+    {
+        var pipeline = new ProbePipeline(caller: "alice");
+        var refused = await Assert.ThrowsAsync<ForbiddenException>(() => pipeline.SendAsync(new ProbeCommand("x", Secret: true)));
+        Assert.Contains("auditor", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, pipeline.Probe.ValidatorRuns);
+    }
+
+    [Fact]
+    public async Task A_caller_the_policy_accepts_reaches_the_handler()
+    {
+        var pipeline = new ProbePipeline(caller: "audra", roles: ["auditor"]);
+        Assert.Equal("handled x", await pipeline.SendAsync(new ProbeCommand("x", Secret: true)));
+    }
+
+    [Fact]
+    public async Task Every_validator_runs_and_failures_short_circuit_the_handler()
+    {
+        var pipeline = new ProbePipeline(caller: "alice");
+        var invalid = await Assert.ThrowsAsync<RequestValidationException>(() => pipeline.SendAsync(new ProbeCommand("", Secret: false)));
+        Assert.Equal(2, pipeline.Probe.ValidatorRuns);
+        Assert.Equal(0, pipeline.Probe.HandlerRuns);
+        Assert.Equal(["'Value' must not be empty.", "The value must not be blank."], invalid.Errors["value"]);
+    }
+
+    [Fact]
+    public async Task A_valid_request_runs_the_handler_once()
+    {
+        var pipeline = new ProbePipeline(caller: "alice");
+        Assert.Equal("handled ok", await pipeline.SendAsync(new ProbeCommand("ok", Secret: false)));
+        Assert.Equal(1, pipeline.Probe.HandlerRuns);
+    }
+
+    [Fact]
+    public async Task A_request_without_authorization_attributes_runs_anonymously()
+    {
+        var pipeline = new ProbePipeline(caller: null);
+        Assert.Equal("public", await pipeline.SendAsync<PublicProbeQuery, string>(new PublicProbeQuery(), (_, _) => ValueTask.FromResult("public")));
+    }
+
+    [Fact]
+    public async Task Failures_still_propagate_through_the_logging_behavior()
+    {
+        var pipeline = new ProbePipeline(caller: "alice");
+        await Assert.ThrowsAsync<ConflictException>(() => pipeline.SendAsync<PublicProbeQuery, string>(
+            new PublicProbeQuery(), (_, _) => throw new ConflictException("busy")));
+    }
+}
+
+[Authorize(Policy = ProbePipeline.SecretPolicy)]
+public sealed record ProbeCommand(string Value, bool Secret) : ICommand<string>;
+
+public sealed record PublicProbeQuery : IQuery<string>;
+
+public sealed class ProbeCounters
+{
+    private int validatorRuns;
+    private int handlerRuns;
+
+    public int ValidatorRuns => validatorRuns;
+
+    public int HandlerRuns => handlerRuns;
+
+    public void ValidatorRan() => Interlocked.Increment(ref validatorRuns);
+
+    public void HandlerRan() => Interlocked.Increment(ref handlerRuns);
+}
+
+public sealed class ProbeValueRequired : AbstractValidator<ProbeCommand>
+{
+    public ProbeValueRequired(ProbeCounters counters)
+    {
+        RuleFor(c => c.Value).Must(_ => { counters.ValidatorRan(); return true; }).NotEmpty();
+    }
+}
+
+public sealed class ProbeValueNotBlank : AbstractValidator<ProbeCommand>
+{
+    public ProbeValueNotBlank(ProbeCounters counters)
+    {
+        RuleFor(c => c.Value).Must(v => { counters.ValidatorRan(); return !string.IsNullOrWhiteSpace(v); })
+            .WithMessage("The value must not be blank.");
+    }
+}
+
+/// <summary>The service's pipeline registrations around a probe handler.</summary>
+public sealed class ProbePipeline
+{
+    public const string SecretPolicy = "probe-secret";
+
+    private readonly ServiceProvider provider;
+
+    public ProbePipeline(string? caller, string[]? roles = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<ProbeCounters>();
+        services.AddAuthorizationCore(o => o.AddPolicy(SecretPolicy, p => p.AddRequirements(new SecretProbeRequirement())));
+        services.AddSingleton<IAuthorizationHandler, SecretProbeRequirement>();
+        services.AddSingleton<IRequestCaller>(new FixedCaller(caller, roles ?? []));
+        services.AddRequestPipeline(typeof(ProbePipeline).Assembly);
+        provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+    }
+
+    public ProbeCounters Probe => provider.GetRequiredService<ProbeCounters>();
+
+    public Task<string> SendAsync(ProbeCommand command) => SendAsync<ProbeCommand, string>(command, (c, _) =>
+    {
+        Probe.HandlerRan();
+        return ValueTask.FromResult($"handled {c.Value}");
+    });
+
+    public async Task<TResponse> SendAsync<TMessage, TResponse>(TMessage message, MessageHandlerDelegate<TMessage, TResponse> handler)
+        where TMessage : notnull, IMessage
+    {
+        using var scope = provider.CreateScope();
+        var next = handler;
+        foreach (var behavior in scope.ServiceProvider.GetServices<IPipelineBehavior<TMessage, TResponse>>().Reverse())
+        {
+            var inner = next;
+            next = (m, ct) => behavior.Handle(m, inner, ct);
+        }
+
+        return await next(message, CancellationToken.None);
+    }
+
+    /// <summary>A resource-based rule: secret probes need the auditor role, with a reason when refused.</summary>
+    private sealed class SecretProbeRequirement : AuthorizationHandler<SecretProbeRequirement, ProbeCommand>, IAuthorizationRequirement
+    {
+        protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SecretProbeRequirement requirement, ProbeCommand resource)
+        {
+            if (!resource.Secret || context.User.IsInRole("auditor"))
+            {
+                context.Succeed(requirement);
+            }
+            else
+            {
+                context.Fail(new AuthorizationFailureReason(this, "Secret probes are for auditors only."));
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class FixedCaller(string? id, string[] roles) : IRequestCaller
+    {
+        public ClaimsPrincipal Principal { get; } = id is null
+            ? new ClaimsPrincipal(new ClaimsIdentity())
+            : new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim("sub", id), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "test", "sub", ClaimTypes.Role));
+
+        public string? Id => id;
+
+        public string RequiredId => id ?? throw new UnauthenticatedException();
+    }
+}

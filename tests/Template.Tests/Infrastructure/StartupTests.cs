@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Template.Infrastructure.Health;
+using Template.Tests.Support;
+
+namespace Template.Tests.Infrastructure;
+
+/// <summary>Operability basics: health, OpenAPI, and settings checked before the first request.</summary>
+[Collection(SharedServiceHost.Name)]
+public sealed class StartupTests(ServiceFixture service)
+{
+    private readonly IAlbaHost host = service.Host;
+
+    [Theory]
+    [InlineData(HealthEndpoints.LivePath)]
+    [InlineData(HealthEndpoints.ReadyPath)]
+    public async Task Health_endpoints_answer_healthy(string path)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Get.Url(path);
+            s.StatusCodeShouldBe(200);
+        });
+        using var body = JsonDocument.Parse(await result.ReadAsTextAsync());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_discovered_endpoints_in_development()
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Get.Url("/openapi/v1.json");
+            s.StatusCodeShouldBe(200);
+        });
+        using var document = JsonDocument.Parse(await result.ReadAsTextAsync());
+        var paths = document.RootElement.GetProperty("paths");
+        Assert.True(paths.TryGetProperty(ProbeEndpoints.Echo, out var echo));
+        Assert.True(echo.TryGetProperty("post", out _));
+        Assert.False(paths.TryGetProperty(HealthEndpoints.LivePath, out _));
+    }
+
+    [Fact]
+    public async Task The_api_reference_ui_is_served_in_development()
+    {
+        await host.Scenario(s =>
+        {
+            s.Get.Url("/scalar/v1");
+            s.StatusCodeShouldBe(200);
+        });
+    }
+
+    [Fact]
+    public async Task Outside_development_the_openapi_document_and_ui_are_not_mapped()
+    {
+        await using var production = await ServiceFixture.StartAsync("Production");
+        await production.Scenario(s =>
+        {
+            s.Get.Url("/openapi/v1.json");
+            s.StatusCodeShouldBe(404);
+        });
+        await production.Scenario(s =>
+        {
+            s.Get.Url(HealthEndpoints.LivePath);
+            s.StatusCodeShouldBe(200);
+        });
+    }
+
+    [Theory]
+    [InlineData("Http:MaxRequestBodyBytes", "0", "Http:MaxRequestBodyBytes")]
+    [InlineData("Http:MaxRequestBodyBytes", "-5", "Http:MaxRequestBodyBytes")]
+    public async Task A_bad_setting_stops_start_up_naming_the_key(string key, string value, string named)
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(
+            () => ServiceFixture.StartAsync("Development", new Dictionary<string, string?> { [key] = value }));
+        Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_development_scheme_cannot_be_switched_on_in_production()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => ServiceFixture.StartAsync(
+            "Production",
+            new Dictionary<string, string?> { ["Authentication:Development:Enabled"] = "true" }));
+        Assert.Contains("Authentication:Development:Enabled", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outside_development_the_development_header_is_ignored()
+    {
+        await using var production = await ServiceFixture.StartAsync("Production");
+        var result = await production.Scenario(s =>
+        {
+            s.Get.Url("/_probe/throw/unauthenticated");
+            s.As("mallory");
+            s.StatusCodeShouldBe(401);
+        });
+        await result.ReadProblemAsync(401);
+        Assert.False(result.Context.User.Identity?.IsAuthenticated ?? false);
+    }
+}
