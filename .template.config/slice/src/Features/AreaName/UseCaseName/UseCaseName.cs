@@ -1,0 +1,47 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ServiceRoot.Infrastructure.Endpoints;
+using ServiceRoot.Infrastructure.Security;
+
+namespace ServiceRoot.Features.AreaName.UseCaseName;
+
+/// <summary>POST /api/areaname/usecasename.</summary>
+public sealed class UseCaseNameEndpoint : IEndpoint
+{
+    public const string Route = "/api/areaname/usecasename";
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost(Route, async Task<Ok<UseCaseNameResponse>> (UseCaseNameCommand command, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(command, cancellationToken)))
+            .WithName("UseCaseName")
+            .WithTags("AreaName")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+}
+
+/// <summary>What the client sends. Authorization is declared here and checked before validation.</summary>
+[Authorize]
+public sealed record UseCaseNameCommand(string Reference) : ICommand<UseCaseNameResponse>;
+
+public sealed record UseCaseNameResponse(string Reference, string RequestedBy);
+
+public sealed class UseCaseNameValidator : AbstractValidator<UseCaseNameCommand>
+{
+    public UseCaseNameValidator()
+    {
+        RuleFor(c => c.Reference).NotEmpty().MaximumLength(64);
+    }
+}
+
+public sealed class UseCaseNameHandler(IRequestCaller caller) : ICommandHandler<UseCaseNameCommand, UseCaseNameResponse>
+{
+    public ValueTask<UseCaseNameResponse> Handle(UseCaseNameCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+
+        // The use case's work goes here: load, decide, store, enqueue.
+        return ValueTask.FromResult(new UseCaseNameResponse(command.Reference, caller.RequiredId));
+    }
+}

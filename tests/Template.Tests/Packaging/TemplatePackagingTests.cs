@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Text;
+using Xunit.Abstractions;
+
+namespace Template.Tests.Packaging;
+
+/// <summary>
+/// Packs this repository as the dotnet new package, installs it into a private CLI home, generates a
+/// service under a new name, adds a use case with the item, builds with warnings as errors and runs the
+/// generated tests. This file is not part of the generated service.
+/// </summary>
+[Collection(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposable
+{
+    private const string Name = "packaging";
+    private const string ServiceName = "Contoso.Billing";
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly string work = Directory.CreateTempSubdirectory("slice-api-pack-").FullName;
+
+    [Fact]
+    public async Task The_packed_service_generates_builds_and_passes_its_tests_and_the_item_adds_a_working_slice()
+    {
+        var repository = FindRepositoryRoot();
+        var packages = Path.Combine(work, "packages");
+        var cliHome = Path.Combine(work, "home");
+        var outputs = Path.Combine(work, "out");
+        var service = Path.Combine(outputs, ServiceName);
+
+        await RunAsync(Path.Combine(repository, "pack"), cliHome, "pack", "SliceApi.csproj", "-o", packages);
+        var package = Assert.Single(Directory.GetFiles(packages, "SliceApi.*.nupkg"));
+        Assert.EndsWith("SliceApi.0.1.0.nupkg", package, StringComparison.Ordinal);
+
+        await RunAsync(work, cliHome, "new", "install", package);
+        await RunAsync(outputs, cliHome, "new", "slice-api", "-n", ServiceName, "-o", service);
+
+        Assert.True(File.Exists(Path.Combine(service, $"{ServiceName}.csproj")));
+        Assert.True(File.Exists(Path.Combine(service, $"{ServiceName}.sln")));
+        Assert.True(File.Exists(Path.Combine(service, "tests", $"{ServiceName}.Tests", $"{ServiceName}.Tests.csproj")));
+        Assert.False(Directory.Exists(Path.Combine(service, ".template.config")));
+        Assert.False(Directory.Exists(Path.Combine(service, "tests", $"{ServiceName}.Tests", "Packaging")));
+        var leftovers = Directory.EnumerateFiles(service, "*", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains("Template", StringComparison.Ordinal) || Path.GetFileName(f).Contains("Template", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(service, f))
+            .ToList();
+        Assert.True(leftovers.Count == 0, "Files still naming the source project: " + string.Join(", ", leftovers));
+        Assert.Contains($"namespace {ServiceName}.Features.Orders.PlaceOrder;", await File.ReadAllTextAsync(Path.Combine(service, "src", "Features", "Orders", "PlaceOrder", "PlaceOrder.cs")), StringComparison.Ordinal);
+
+        await RunAsync(service, cliHome, "build", $"{ServiceName}.sln", "-warnaserror");
+
+        await RunAsync(service, cliHome, "new", "slice", "-n", "ShipOrder", "--area", "Orders");
+        var slice = Path.Combine(service, "src", "Features", "Orders", "ShipOrder", "ShipOrder.cs");
+        var sliceTest = Path.Combine(service, "tests", $"{ServiceName}.Tests", "Features", "Orders", "ShipOrderTests.cs");
+        Assert.True(File.Exists(slice));
+        Assert.True(File.Exists(sliceTest));
+        var sliceCode = await File.ReadAllTextAsync(slice);
+        Assert.Contains($"namespace {ServiceName}.Features.Orders.ShipOrder;", sliceCode, StringComparison.Ordinal);
+        Assert.Contains("\"/api/orders/shiporder\"", sliceCode, StringComparison.Ordinal);
+
+        var test = await RunAsync(service, cliHome, "test", $"{ServiceName}.sln", "-warnaserror");
+        Assert.Contains("Failed:     0", test, StringComparison.Ordinal);
+        Assert.Contains("ShipOrder", await File.ReadAllTextAsync(sliceTest), StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(work, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A build server may still hold a file; the folder is in the temp directory anyway.
+        }
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, ".template.config", "template.json")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (with .template.config/template.json) was not found above " + AppContext.BaseDirectory);
+    }
+
+    private async Task<string> RunAsync(string directory, string cliHome, params string[] arguments)
+    {
+        Directory.CreateDirectory(directory);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The outer test run sets MSBuild and test-host variables that would steer the inner builds.
+        foreach (var variable in start.Environment.Keys.Where(IsInheritedBuildVariable).ToList())
+        {
+            start.Environment.Remove(variable);
+        }
+
+        start.Environment["DOTNET_CLI_HOME"] = cliHome;
+        start.Environment["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+
+        using var process = Process.Start(start)!;
+        var log = new StringBuilder();
+        var reads = new[] { Pump(process.StandardOutput, log), Pump(process.StandardError, log) };
+        using var timeout = new CancellationTokenSource(StepTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish within {StepTimeout}.\n{log}");
+        }
+
+        await Task.WhenAll(reads);
+        output.WriteLine($"$ dotnet {string.Join(' ', arguments)}  (exit {process.ExitCode})");
+        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{log}");
+        return log.ToString();
+    }
+
+    private static bool IsInheritedBuildVariable(string name) =>
+        name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("COVERLET", StringComparison.OrdinalIgnoreCase)
+        || name is "DOTNET_HOST_PATH" or "MSBUILD_EXE_PATH" or "MSBuildLoadMicrosoftTargetsReadOnly";
+
+    private static async Task Pump(StreamReader reader, StringBuilder log)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lock (log)
+            {
+                log.AppendLine(line);
+            }
+        }
+    }
+}
