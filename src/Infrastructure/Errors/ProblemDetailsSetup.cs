@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Template.Infrastructure.Http;
 
 namespace Template.Infrastructure.Errors;
 
@@ -15,19 +17,7 @@ public static class ProblemDetailsSetup
             context.ProblemDetails.Extensions.TryAdd(
                 "traceId",
                 Activity.Current?.Id ?? http.TraceIdentifier);
-            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
-            {
-                context.ProblemDetails.Detail ??= $"The Content-Type '{http.Request.ContentType}' is not accepted here; send the body as application/json.";
-            }
-            else if (context.ProblemDetails.Status == StatusCodes.Status405MethodNotAllowed)
-            {
-                context.ProblemDetails.Detail ??= $"The method {http.Request.Method} is not allowed on {http.Request.Path}.";
-            }
-            else if (context.ProblemDetails.Status == StatusCodes.Status404NotFound
-                && http.Features.Get<IEndpointFeature>()?.Endpoint is null)
-            {
-                context.ProblemDetails.Detail ??= $"No endpoint matches {http.Request.Path}.";
-            }
+            context.ProblemDetails.Detail ??= DescribeEmptyAnswer(context.ProblemDetails.Status, http);
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
@@ -36,6 +26,20 @@ public static class ProblemDetailsSetup
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
     }
+
+    // Answers produced without an exception (routing, the body reader, the authorization middleware)
+    // carry no message; say what went wrong so the client need not guess.
+    private static string? DescribeEmptyAnswer(int? status, HttpContext http) => status switch
+    {
+        StatusCodes.Status404NotFound when http.Features.Get<IEndpointFeature>()?.Endpoint is null =>
+            $"No endpoint matches {http.Request.Path}.",
+        StatusCodes.Status405MethodNotAllowed => $"The method {http.Request.Method} is not allowed on {http.Request.Path}.",
+        StatusCodes.Status413PayloadTooLarge =>
+            $"The request body exceeds the limit of {http.RequestServices.GetRequiredService<IOptions<HttpLimitsOptions>>().Value.MaxRequestBodyBytes} bytes.",
+        StatusCodes.Status415UnsupportedMediaType =>
+            $"The Content-Type '{http.Request.ContentType}' is not accepted here; send the body as application/json.",
+        _ => null,
+    };
 
     public static IApplicationBuilder UseProblemResponses(this IApplicationBuilder app)
     {

@@ -38,6 +38,8 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
         Assert.True(File.Exists(Path.Combine(service, $"{ServiceName}.csproj")));
         Assert.True(File.Exists(Path.Combine(service, $"{ServiceName}.sln")));
         Assert.True(File.Exists(Path.Combine(service, "tests", $"{ServiceName}.Tests", $"{ServiceName}.Tests.csproj")));
+        Assert.True(File.Exists(Path.Combine(service, ".ci", "run")));
+        Assert.False(File.Exists(Path.Combine(service, "CHANGELOG.md")));
         Assert.False(Directory.Exists(Path.Combine(service, ".template.config")));
         Assert.False(Directory.Exists(Path.Combine(service, "tests", $"{ServiceName}.Tests", "Packaging")));
         var leftovers = Directory.EnumerateFiles(service, "*", SearchOption.AllDirectories)
