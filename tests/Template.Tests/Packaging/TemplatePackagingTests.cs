@@ -39,6 +39,11 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
         Assert.True(File.Exists(Path.Combine(service, $"{ServiceName}.sln")));
         Assert.True(File.Exists(Path.Combine(service, "tests", $"{ServiceName}.Tests", $"{ServiceName}.Tests.csproj")));
         Assert.True(File.Exists(Path.Combine(service, ".ci", "run")));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.True(File.GetUnixFileMode(Path.Combine(service, ".ci", "run")).HasFlag(UnixFileMode.UserExecute), ".ci/run is not executable");
+        }
+
         Assert.False(File.Exists(Path.Combine(service, "CHANGELOG.md")));
         Assert.False(Directory.Exists(Path.Combine(service, ".template.config")));
         Assert.False(Directory.Exists(Path.Combine(service, "tests", $"{ServiceName}.Tests", "Packaging")));
