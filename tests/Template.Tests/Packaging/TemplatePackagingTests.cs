@@ -68,6 +68,12 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
         var test = await RunAsync(service, cliHome, "test", $"{ServiceName}.sln", "-warnaserror");
         Assert.Contains("Failed:     0", test, StringComparison.Ordinal);
         Assert.Contains("ShipOrder", await File.ReadAllTextAsync(sliceTest), StringComparison.Ordinal);
+
+        // The infrastructure suite stands without the sample: remove the Orders area and its tests.
+        Directory.Delete(Path.Combine(service, "src", "Features", "Orders"), recursive: true);
+        Directory.Delete(Path.Combine(service, "tests", $"{ServiceName}.Tests", "Features", "Orders"), recursive: true);
+        var withoutSample = await RunAsync(service, cliHome, "test", $"{ServiceName}.sln", "-warnaserror");
+        Assert.Contains("Failed:     0", withoutSample, StringComparison.Ordinal);
     }
 
     public void Dispose()

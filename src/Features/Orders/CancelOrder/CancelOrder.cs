@@ -32,12 +32,7 @@ public sealed class CancelOrderHandler(IOrderStore store, IRequestCaller caller,
     public async ValueTask<OrderResponse> Handle(CancelOrderCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var order = await store.FindAsync(command.Id, cancellationToken);
-        if (order is null || !string.Equals(order.OwnerId, caller.RequiredId, StringComparison.Ordinal))
-        {
-            throw NotFoundException.For("Order", command.Id);
-        }
-
+        var order = await store.GetOwnedAsync(command.Id, caller.RequiredId, cancellationToken);
         if (!order.CanCancel)
         {
             throw new ConflictException($"Order '{order.Id}' is {order.Status} and can no longer be cancelled.");

@@ -2,7 +2,6 @@ using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Template.Infrastructure.Endpoints;
-using Template.Infrastructure.Errors;
 using Template.Infrastructure.Security;
 
 namespace Template.Features.Orders.GetOrder;
@@ -30,11 +29,6 @@ public sealed class GetOrderHandler(IOrderStore store, IRequestCaller caller) : 
     public async ValueTask<OrderResponse> Handle(GetOrderQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var order = await store.FindAsync(query.Id, cancellationToken);
-
-        // Another caller's order answers 404, not 403, so ids cannot be probed for existence.
-        return order is not null && string.Equals(order.OwnerId, caller.RequiredId, StringComparison.Ordinal)
-            ? OrderResponse.From(order)
-            : throw NotFoundException.For("Order", query.Id);
+        return OrderResponse.From(await store.GetOwnedAsync(query.Id, caller.RequiredId, cancellationToken));
     }
 }
