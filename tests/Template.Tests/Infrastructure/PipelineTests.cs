@@ -3,6 +3,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Template.Infrastructure.Errors;
 using Template.Infrastructure.Pipeline;
 using Template.Infrastructure.Security;
@@ -81,11 +82,33 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public async Task Failures_still_propagate_through_the_logging_behavior()
+    public async Task Failures_still_propagate_through_the_logging_behavior_which_logs_the_outcome()
     {
         var pipeline = new ProbePipeline(caller: "alice");
         await Assert.ThrowsAsync<ConflictException>(() => pipeline.SendAsync<PublicProbeQuery, string>(
             new PublicProbeQuery(), (_, _) => throw new ConflictException("busy")));
+        var entry = Assert.Single(pipeline.Logs.Entries, e => e.EventId == 101);
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.StartsWith("PublicProbeQuery failed in ", entry.Message, StringComparison.Ordinal);
+        Assert.EndsWith(": ConflictException", entry.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_logging_behavior_logs_each_handled_request_with_its_name_and_duration()
+    {
+        var pipeline = new ProbePipeline(caller: "alice");
+        await pipeline.SendAsync(new ProbeCommand("ok", Secret: false));
+        var entry = Assert.Single(pipeline.Logs.Entries, e => e.EventId == 100);
+        Assert.Equal(LogLevel.Information, entry.Level);
+        Assert.Matches("^ProbeCommand handled in [0-9]+\\.[0-9] ms$", entry.Message);
+    }
+
+    [Fact]
+    public async Task A_request_refused_before_validation_is_logged_as_failed()
+    {
+        var pipeline = new ProbePipeline(caller: null);
+        await Assert.ThrowsAsync<UnauthenticatedException>(() => pipeline.SendAsync(new ProbeCommand("x", Secret: false)));
+        Assert.Contains(pipeline.Logs.Entries, e => e.EventId == 101 && e.Message.EndsWith(": UnauthenticatedException", StringComparison.Ordinal));
     }
 }
 
@@ -135,7 +158,7 @@ public sealed class ProbePipeline
     public ProbePipeline(string? caller, string[]? roles = null)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         services.AddSingleton<ProbeCounters>();
         services.AddAuthorizationCore(o => o.AddPolicy(SecretPolicy, p => p.AddRequirements(new SecretProbeRequirement())));
         services.AddSingleton<IAuthorizationHandler, SecretProbeRequirement>();
@@ -145,6 +168,8 @@ public sealed class ProbePipeline
     }
 
     public ProbeCounters Probe => provider.GetRequiredService<ProbeCounters>();
+
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public Task<string> SendAsync(ProbeCommand command) => SendAsync<ProbeCommand, string>(command, (c, _) =>
     {
