@@ -1,4 +1,5 @@
 using System.Reflection;
+using Template.Infrastructure.Discovery;
 
 namespace Template.Infrastructure.Endpoints;
 
@@ -8,16 +9,11 @@ public static class EndpointRegistration
     /// <summary>Registers every concrete <see cref="IEndpoint"/> declared in <paramref name="assembly"/>.</summary>
     public static IServiceCollection AddEndpointsFrom(this IServiceCollection services, Assembly assembly)
     {
-        ArgumentNullException.ThrowIfNull(assembly);
-        var register = typeof(EndpointRegistration).GetMethod(nameof(AddEndpoint), BindingFlags.Public | BindingFlags.Static)!;
-        var endpoints = assembly.GetTypes()
-            .Where(t => t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false } && typeof(IEndpoint).IsAssignableFrom(t))
-            .OrderBy(t => t.FullName, StringComparer.Ordinal);
-        foreach (var endpoint in endpoints)
-        {
-            register.MakeGenericMethod(endpoint).Invoke(null, [services]);
-        }
-
+        TypeDiscovery.ForEachImplementation(
+            assembly,
+            typeof(IEndpoint),
+            typeof(EndpointRegistration).GetMethod(nameof(AddEndpoint), BindingFlags.Public | BindingFlags.Static)!,
+            services);
         return services;
     }
 

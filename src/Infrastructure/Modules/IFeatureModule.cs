@@ -1,4 +1,5 @@
 using System.Reflection;
+using Template.Infrastructure.Discovery;
 
 namespace Template.Infrastructure.Modules;
 
@@ -15,16 +16,12 @@ public static class FeatureModuleRegistration
 {
     public static IServiceCollection AddFeatureModulesFrom(this IServiceCollection services, Assembly assembly, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(assembly);
-        var add = typeof(FeatureModuleRegistration).GetMethod(nameof(AddFeatureModule), BindingFlags.Public | BindingFlags.Static)!;
-        var modules = assembly.GetTypes()
-            .Where(t => t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false } && typeof(IFeatureModule).IsAssignableFrom(t))
-            .OrderBy(t => t.FullName, StringComparer.Ordinal);
-        foreach (var module in modules)
-        {
-            add.MakeGenericMethod(module).Invoke(null, [services, configuration]);
-        }
-
+        TypeDiscovery.ForEachImplementation(
+            assembly,
+            typeof(IFeatureModule),
+            typeof(FeatureModuleRegistration).GetMethod(nameof(AddFeatureModule), BindingFlags.Public | BindingFlags.Static)!,
+            services,
+            configuration);
         return services;
     }
 
