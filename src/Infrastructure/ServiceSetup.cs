@@ -7,10 +7,14 @@ using Scalar.AspNetCore;
 using Template.Infrastructure.Endpoints;
 using Template.Infrastructure.Errors;
 using Template.Infrastructure.Health;
+using Template.Infrastructure.Caching;
 using Template.Infrastructure.Http;
+using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Modules;
 using Template.Infrastructure.Pipeline;
+using Template.Infrastructure.Redis;
 using Template.Infrastructure.Security;
+using Template.Infrastructure.Telemetry;
 
 namespace Template.Infrastructure;
 
@@ -31,13 +35,23 @@ public static class ServiceSetup
             .Configure<IOptions<HttpLimitsOptions>>((kestrel, http) => kestrel.Limits.MaxRequestBodySize = http.Value.MaxRequestBodyBytes);
 
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        var backends = ServiceBackends.From(configuration);
+        services.AddRedisConnection(configuration, backends);
+        services.AddSharedDataProtection(configuration, builder.Environment, backends);
+        services.AddCaching(configuration, backends);
+        services.AddJobs(configuration, backends);
+        services.AddServiceTelemetry(configuration, builder.Environment, backends);
         services.AddProblemResponses();
         services.AddServiceSecurity(configuration);
         services.AddRequestPipeline(featuresAssembly);
         services.AddEndpointsFrom(featuresAssembly);
         services.AddFeatureModulesFrom(featuresAssembly, configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHealthChecks();
+        if (backends.UsesRedis)
+        {
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
+        }
+
         services.AddOpenApi();
         return builder;
     }
@@ -57,7 +71,13 @@ public static class ServiceSetup
             app.MapScalarApiReference();
         }
 
-        app.MapRegisteredEndpoints();
+        // A worker-only instance serves health checks and nothing else.
+        if (app.Services.GetRequiredService<IOptions<JobsOptions>>().Value.RunsApi)
+        {
+            app.MapJobsDashboard();
+            app.MapRegisteredEndpoints();
+        }
+
         return app;
     }
 }

@@ -11,6 +11,7 @@ public sealed record Order(
     OrderStatus Status,
     DateTimeOffset PlacedAt,
     DateTimeOffset? CancelledAt = null,
+    DateTimeOffset? ConfirmedAt = null,
     int Version = 1)
 {
     /// <summary>An order can be cancelled until it has shipped.</summary>
@@ -18,6 +19,10 @@ public sealed record Order(
 
     public Order Cancel(DateTimeOffset at) =>
         Status == OrderStatus.Cancelled ? this : this with { Status = OrderStatus.Cancelled, CancelledAt = at, Version = Version + 1 };
+
+    /// <summary>Only a placed order is confirmed; confirming twice, or a cancelled order, changes nothing.</summary>
+    public Order Confirm(DateTimeOffset at) =>
+        Status == OrderStatus.Placed ? this with { Status = OrderStatus.Confirmed, ConfirmedAt = at, Version = Version + 1 } : this;
 
     public Order Ship() => this with { Status = OrderStatus.Shipped, Version = Version + 1 };
 }
@@ -41,11 +46,18 @@ public sealed record OrderResponse(
     string? Note,
     OrderStatus Status,
     DateTimeOffset PlacedAt,
+    DateTimeOffset? ConfirmedAt,
     DateTimeOffset? CancelledAt)
 {
     public static OrderResponse From(Order order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        return new(order.Id, order.CustomerEmail, order.Lines, order.Currency, order.Note, order.Status, order.PlacedAt, order.CancelledAt);
+        return new(order.Id, order.CustomerEmail, order.Lines, order.Currency, order.Note, order.Status, order.PlacedAt, order.ConfirmedAt, order.CancelledAt);
     }
+}
+
+/// <summary>Cache tags of the Orders area: the slices that cache an order and those that change it agree on these.</summary>
+public static class OrderCacheTags
+{
+    public static string Order(Guid id) => $"order:{id}";
 }

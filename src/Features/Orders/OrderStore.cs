@@ -3,7 +3,7 @@ using Template.Infrastructure.Errors;
 
 namespace Template.Features.Orders;
 
-/// <summary>Where orders live. In memory for now; the Redis store plugs in behind the same contract.</summary>
+/// <summary>Where orders live: <see cref="InMemoryOrderStore"/> in memory mode, <see cref="RedisOrderStore"/> in Redis mode.</summary>
 public interface IOrderStore
 {
     ValueTask AddAsync(Order order, CancellationToken cancellationToken);
@@ -15,6 +15,12 @@ public interface IOrderStore
 
     /// <summary>One page of an owner's orders, newest first, and the owner's total.</summary>
     ValueTask<(IReadOnlyList<Order> Items, int Total)> ListByOwnerAsync(string ownerId, int skip, int take, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="take"/> orders cancelled before <paramref name="cutoff"/>, oldest cancellation first.</summary>
+    ValueTask<IReadOnlyList<Order>> ListCancelledBeforeAsync(DateTimeOffset cutoff, int take, CancellationToken cancellationToken);
+
+    /// <summary>Deletes <paramref name="current"/> unless another writer changed it since it was read.</summary>
+    ValueTask<bool> RemoveAsync(Order current, CancellationToken cancellationToken);
 }
 
 public static class OrderStoreExtensions
@@ -71,5 +77,23 @@ public sealed class InMemoryOrderStore : IOrderStore
             .ToList();
         IReadOnlyList<Order> page = [.. owned.Skip(skip).Take(take)];
         return ValueTask.FromResult((page, owned.Count));
+    }
+
+    public ValueTask<IReadOnlyList<Order>> ListCancelledBeforeAsync(DateTimeOffset cutoff, int take, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Order> cancelled = [.. orders.Values
+            .Where(o => o.Status == OrderStatus.Cancelled && o.CancelledAt < cutoff)
+            .OrderBy(o => o.CancelledAt)
+            .Take(take)];
+        return ValueTask.FromResult(cancelled);
+    }
+
+    public ValueTask<bool> RemoveAsync(Order current, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        return ValueTask.FromResult(
+            orders.TryGetValue(current.Id, out var stored)
+            && stored.Version == current.Version
+            && orders.TryRemove(new KeyValuePair<Guid, Order>(current.Id, stored)));
     }
 }

@@ -1,18 +1,33 @@
 using System.ComponentModel.DataAnnotations;
+using Hangfire;
+using Template.Features.Orders.PurgeCancelledOrders;
+using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Modules;
+using Template.Infrastructure.Redis;
 
 namespace Template.Features.Orders;
 
-/// <summary>Services of the Orders area.</summary>
+/// <summary>Services of the Orders area: its options, its store (in memory or Redis) and its recurring job.</summary>
 public sealed class OrdersModule : IFeatureModule
 {
+    public const string PurgeJobId = "orders-purge-cancelled";
+
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OrdersOptions>()
             .Bind(configuration.GetSection(OrdersOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IOrderStore, InMemoryOrderStore>();
+        if (ServiceBackends.From(configuration).UsesRedis)
+        {
+            services.AddSingleton<IOrderStore, RedisOrderStore>();
+        }
+        else
+        {
+            services.AddSingleton<IOrderStore, InMemoryOrderStore>();
+        }
+
+        services.AddRecurringJob(PurgeJobId, Cron.Hourly(), new PurgeCancelledOrdersCommand());
     }
 }
 
@@ -24,4 +39,12 @@ public sealed class OrdersOptions
     /// <summary>Largest <c>pageSize</c> a caller may ask ListOrders for.</summary>
     [Range(1, 1000, ErrorMessage = "Orders:MaxPageSize must be between 1 and 1000.")]
     public int MaxPageSize { get; set; } = 100;
+
+    /// <summary>How long a cancelled order is kept before the hourly clean-up deletes it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00", ErrorMessage = "Orders:PurgeCancelledAfter must be between 00:00:00 and 3650.00:00:00.")]
+    public TimeSpan PurgeCancelledAfter { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long a confirmation waits for another run on the same order before it gives up and is retried.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "Orders:ConfirmationLockTimeout must be between 00:00:00.100 and 00:10:00.")]
+    public TimeSpan ConfirmationLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using StackExchange.Redis;
 
 namespace Template.Infrastructure.Errors;
 
@@ -22,7 +23,11 @@ public sealed partial class ProblemExceptionHandler(
             return false;
         }
 
-        if (problem.Status >= StatusCodes.Status500InternalServerError)
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+        else if (problem.Status >= StatusCodes.Status500InternalServerError)
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
             if (environment.IsDevelopment())
@@ -32,6 +37,11 @@ public sealed partial class ProblemExceptionHandler(
         }
 
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+        }
+
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -55,6 +65,11 @@ public sealed partial class ProblemExceptionHandler(
         NotFoundException e => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not Found", e.Message),
         ConflictException e => Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Conflict", e.Message),
         BadHttpRequestException e => FromBadRequest(e, bodyPresent),
+        _ when BackendUnavailable(exception) => Problem(
+            StatusCodes.Status503ServiceUnavailable,
+            ProblemTypes.ServiceUnavailable,
+            "Service Unavailable",
+            "A backend the service depends on is unreachable. Retry shortly."),
         // A client that went away is not a server error; nothing is left to answer.
         OperationCanceledException => null,
         _ => Problem(StatusCodes.Status500InternalServerError, ProblemTypes.InternalServerError, "An unexpected error occurred.", null),
@@ -91,9 +106,28 @@ public sealed partial class ProblemExceptionHandler(
         };
     }
 
+    private const string RetryAfterSeconds = "5";
+
+    // Redis errors reach here directly or wrapped (e.g. by the job client), so the chain is searched.
+    private static bool BackendUnavailable(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is RedisConnectionException or RedisTimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static ProblemDetails Problem(int status, string type, string title, string? detail) =>
         new() { Status = status, Type = type, Title = title, Detail = detail };
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled exception while processing {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Backend unavailable while processing {Method} {Path}")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string method, PathString path);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Mediator;
 
 namespace Template.Infrastructure.Pipeline;
@@ -24,6 +25,7 @@ public sealed partial class LoggingBehavior<TMessage, TResponse>(ILogger<Logging
             var response = await next(message, cancellationToken);
             var elapsed = Stopwatch.GetElapsedTime(started);
             LogHandled(logger, RequestName, elapsed.TotalMilliseconds);
+            RequestTelemetry.Duration.Record(elapsed.TotalMilliseconds, new("request", RequestName), new("outcome", "ok"));
             return response;
         }
         catch (Exception exception)
@@ -33,6 +35,7 @@ public sealed partial class LoggingBehavior<TMessage, TResponse>(ILogger<Logging
             activity?.SetTag("request.outcome", outcome);
             var elapsed = Stopwatch.GetElapsedTime(started);
             LogFailed(logger, RequestName, elapsed.TotalMilliseconds, outcome);
+            RequestTelemetry.Duration.Record(elapsed.TotalMilliseconds, new("request", RequestName), new("outcome", outcome));
             throw;
         }
     }
@@ -50,4 +53,10 @@ public static class RequestTelemetry
     public const string SourceName = "Template.Requests";
 
     public static readonly ActivitySource Source = new(SourceName);
+
+    public static readonly Meter Meter = new(SourceName);
+
+    /// <summary>Time spent in the pipeline per request type and outcome (<c>ok</c> or the exception's name).</summary>
+    public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
+        "requests.duration", unit: "ms", description: "Time mediator requests spend in the pipeline.");
 }

@@ -6,12 +6,13 @@ namespace Template.Infrastructure.Pipeline;
 /// <summary>Registers the mediator pipeline behaviors in the order every request goes through them.</summary>
 public static class RequestPipeline
 {
-    /// <summary>Outermost first: logging/tracing, then authorization, then validation, then the handler.</summary>
+    /// <summary>Outermost first: logging/tracing, then authorization, then validation, then caching, then the handler.</summary>
     public static IReadOnlyList<Type> Behaviors { get; } =
     [
         typeof(LoggingBehavior<,>),
         typeof(AuthorizationBehavior<,>),
         typeof(ValidationBehavior<,>),
+        typeof(Caching.CachingBehavior<,>),
     ];
 
     public static IServiceCollection AddRequestPipeline(this IServiceCollection services, System.Reflection.Assembly validatorsAssembly)

@@ -87,7 +87,8 @@ public static class SecuritySetup
             services.AddAuthentication();
         }
 
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthorizationPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(AuthorizationPolicies.AdminRole));
         return services;
     }
 }

@@ -2,10 +2,13 @@ using System.Security.Claims;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Template.Infrastructure.Caching;
 using Template.Infrastructure.Errors;
 using Template.Infrastructure.Pipeline;
+using Template.Infrastructure.Redis;
 using Template.Infrastructure.Security;
 using Template.Tests.Support;
 
@@ -26,7 +29,7 @@ public sealed class PipelineTests
             .Select(b => b.GetType().GetGenericTypeDefinition())
             .ToArray();
         Assert.Equal(
-            [typeof(LoggingBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)],
+            [typeof(LoggingBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>), typeof(CachingBehavior<,>)],
             behaviors);
         Assert.Equal(RequestPipeline.Behaviors, behaviors);
     }
@@ -162,12 +165,18 @@ public sealed class ProbePipeline
         services.AddSingleton<ProbeCounters>();
         services.AddAuthorizationCore(o => o.AddPolicy(SecretPolicy, p => p.AddRequirements(new SecretProbeRequirement())));
         services.AddSingleton<IAuthorizationHandler, SecretProbeRequirement>();
-        services.AddSingleton<IRequestCaller>(new FixedCaller(caller, roles ?? []));
+        CallerId = caller;
+        services.AddSingleton<IRequestCaller>(new FixedCaller(() => CallerId, roles ?? []));
         services.AddRequestPipeline(typeof(ProbePipeline).Assembly);
+        // The in-memory mode's cache, as the service registers it.
+        services.AddCaching(new ConfigurationBuilder().Build(), new ServiceBackends(null));
         provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
     public ProbeCounters Probe => provider.GetRequiredService<ProbeCounters>();
+
+    /// <summary>Who the next request comes from.</summary>
+    public string? CallerId { get; set; }
 
     public CapturingLoggerProvider Logs { get; } = new();
 
@@ -209,15 +218,15 @@ public sealed class ProbePipeline
         }
     }
 
-    private sealed class FixedCaller(string? id, string[] roles) : IRequestCaller
+    private sealed class FixedCaller(Func<string?> id, string[] roles) : IRequestCaller
     {
-        public ClaimsPrincipal Principal { get; } = id is null
-            ? new ClaimsPrincipal(new ClaimsIdentity())
-            : new ClaimsPrincipal(new ClaimsIdentity(
-                [new Claim("sub", id), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "test", "sub", ClaimTypes.Role));
+        public ClaimsPrincipal Principal => id() is { } current
+            ? new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim("sub", current), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "test", "sub", ClaimTypes.Role))
+            : new ClaimsPrincipal(new ClaimsIdentity());
 
-        public string? Id => id;
+        public string? Id => id();
 
-        public string RequiredId => id ?? throw new UnauthenticatedException();
+        public string RequiredId => id() ?? throw new UnauthenticatedException();
     }
 }

@@ -5,17 +5,36 @@ using Template.Infrastructure.Security;
 
 namespace Template.Tests.Support;
 
+/// <summary>A started service the mode-independent suites run against.</summary>
+public interface IServiceHostFixture
+{
+    /// <summary>The host; reading it skips the test when the mode's backend is unavailable.</summary>
+    IAlbaHost Host { get; }
+}
+
 /// <summary>
 /// The whole service, started once per test collection in Development (in-memory backends),
 /// with the test-only probe endpoints added beside the real ones.
 /// </summary>
-public sealed class ServiceFixture : IAsyncLifetime
+public sealed class ServiceFixture : IAsyncLifetime, IServiceHostFixture
 {
     public IAlbaHost Host { get; private set; } = null!;
 
     public async Task InitializeAsync() => Host = await StartAsync("Development");
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
+
+    /// <summary>Settings that put a host on the Redis at <paramref name="connectionString"/> under key prefixes of its own.</summary>
+    public static Dictionary<string, string?> RedisSettings(string connectionString, string? prefix = null)
+    {
+        prefix ??= $"t{Guid.NewGuid():N}"[..13];
+        return new()
+        {
+            ["ConnectionStrings:Redis"] = connectionString,
+            ["Redis:KeyPrefix"] = $"{prefix}:",
+            ["Jobs:RedisPrefix"] = $"{{{prefix}:jobs}}:",
+        };
+    }
 
     /// <summary>Starts a host in <paramref name="environment"/> with extra settings.</summary>
     public static Task<IAlbaHost> StartAsync(string environment, IDictionary<string, string?>? settings = null) =>
@@ -31,10 +50,48 @@ public sealed class ServiceFixture : IAsyncLifetime
         });
 }
 
+/// <summary>The whole service in Development on the shared test Redis, under key prefixes of its own.</summary>
+public sealed class RedisServiceFixture : IAsyncLifetime, IServiceHostFixture
+{
+    private IAlbaHost? host;
+
+    public IAlbaHost Host
+    {
+        get
+        {
+            RedisServer.SkipOrFailWhen(host is null, RedisServer.UnavailableReason ?? "Redis is unavailable.");
+            return host!;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        var redis = await RedisServer.Shared;
+        if (redis is not null)
+        {
+            host = await ServiceFixture.StartAsync("Development", ServiceFixture.RedisSettings(redis.ConnectionString));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (host is not null)
+        {
+            await host.DisposeAsync();
+        }
+    }
+}
+
 [CollectionDefinition(Name)]
 public sealed class SharedServiceHost : ICollectionFixture<ServiceFixture>
 {
     public const string Name = "service";
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedRedisServiceHost : ICollectionFixture<RedisServiceFixture>
+{
+    public const string Name = "service on redis";
 }
 
 public static class ScenarioExtensions

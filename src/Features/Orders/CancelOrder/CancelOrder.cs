@@ -1,6 +1,7 @@
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Template.Infrastructure.Caching;
 using Template.Infrastructure.Endpoints;
 using Template.Infrastructure.Errors;
 using Template.Infrastructure.Security;
@@ -24,7 +25,10 @@ public sealed class CancelOrderEndpoint : IEndpoint
 }
 
 [Authorize]
-public sealed record CancelOrderCommand(Guid Id) : ICommand<OrderResponse>;
+public sealed record CancelOrderCommand(Guid Id) : ICommand<OrderResponse>, IInvalidatesCache
+{
+    public IReadOnlyCollection<string> InvalidatesCacheTags => [OrderCacheTags.Order(Id)];
+}
 
 public sealed class CancelOrderHandler(IOrderStore store, IRequestCaller caller, TimeProvider clock)
     : ICommandHandler<CancelOrderCommand, OrderResponse>

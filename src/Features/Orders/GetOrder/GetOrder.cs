@@ -1,6 +1,7 @@
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Template.Infrastructure.Caching;
 using Template.Infrastructure.Endpoints;
 using Template.Infrastructure.Security;
 
@@ -22,7 +23,12 @@ public sealed class GetOrderEndpoint : IEndpoint
 }
 
 [Authorize]
-public sealed record GetOrderQuery(Guid Id) : IQuery<OrderResponse>;
+public sealed record GetOrderQuery(Guid Id) : IQuery<OrderResponse>, ICachedQuery
+{
+    public string CacheKey => $"orders:{Id}";
+
+    public IReadOnlyCollection<string> CacheTags => [OrderCacheTags.Order(Id)];
+}
 
 public sealed class GetOrderHandler(IOrderStore store, IRequestCaller caller) : IQueryHandler<GetOrderQuery, OrderResponse>
 {

@@ -3,11 +3,12 @@ using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Security;
 
 namespace Template.Features.Orders.PlaceOrder;
 
-/// <summary>POST /api/orders: the caller places an order; it starts in the Placed state.</summary>
+/// <summary>POST /api/orders: the caller places an order; it starts Placed and a job confirms it.</summary>
 public sealed class PlaceOrderEndpoint : IEndpoint
 {
     public const string Route = "/api/orders";
@@ -65,7 +66,7 @@ public sealed class PlaceOrderValidator : AbstractValidator<PlaceOrderCommand>
         lines.Where(l => l is not null).Select(l => l.Sku).Distinct(StringComparer.Ordinal).Count() == lines.Count(l => l is not null);
 }
 
-public sealed class PlaceOrderHandler(IOrderStore store, IRequestCaller caller, TimeProvider clock)
+public sealed class PlaceOrderHandler(IOrderStore store, IRequestCaller caller, TimeProvider clock, IJobDispatcher jobs)
     : ICommandHandler<PlaceOrderCommand, OrderResponse>
 {
     public async ValueTask<OrderResponse> Handle(PlaceOrderCommand command, CancellationToken cancellationToken)
@@ -81,6 +82,7 @@ public sealed class PlaceOrderHandler(IOrderStore store, IRequestCaller caller, 
             Status: OrderStatus.Placed,
             PlacedAt: clock.GetUtcNow());
         await store.AddAsync(order, cancellationToken);
+        jobs.Enqueue(new SendOrderConfirmationCommand(order.Id));
         return OrderResponse.From(order);
     }
 }

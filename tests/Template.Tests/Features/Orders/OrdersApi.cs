@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Template.Features.Orders;
 using Template.Features.Orders.PlaceOrder;
 using Template.Tests.Support;
@@ -23,4 +24,32 @@ public static class OrdersApi
     }
 
     public static string OrderUrl(Guid id) => $"/api/orders/{id}";
+
+    /// <summary>
+    /// Places an order and waits until its confirmation job has run, so a test that then changes the order
+    /// does not race the job. Bounded: a job that never runs fails the test after 30 seconds.
+    /// </summary>
+    public static async Task<Order> PlaceConfirmedAsync(this IAlbaHost host, string user)
+    {
+        var placed = await host.PlaceAsync(user);
+        return await host.WaitForStatusAsync(placed.Id, OrderStatus.Confirmed);
+    }
+
+    public static async Task<Order> WaitForStatusAsync(this IAlbaHost host, Guid id, OrderStatus status, TimeSpan? within = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var store = host.Services.GetRequiredService<IOrderStore>();
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var order = await store.FindAsync(id, CancellationToken.None);
+            if (order?.Status == status)
+            {
+                return order;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Order {id} is {order?.Status.ToString() ?? "missing"}, not {status}, after waiting.");
+            await Task.Delay(50);
+        }
+    }
 }

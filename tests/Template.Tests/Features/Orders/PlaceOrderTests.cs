@@ -4,15 +4,15 @@ using Template.Tests.Support;
 
 namespace Template.Tests.Features.Orders;
 
-[Collection(SharedServiceHost.Name)]
-public sealed class PlaceOrderTests(ServiceFixture service)
+/// <summary>Runs in both modes: <see cref="PlaceOrderTestsInMemory"/> and <see cref="PlaceOrderTestsOnRedis"/>.</summary>
+public abstract class PlaceOrderTests(IServiceHostFixture service)
 {
-    private readonly IAlbaHost host = service.Host;
+    private IAlbaHost Host => service.Host;
 
-    [Fact]
+    [SkippableFact]
     public async Task A_valid_order_is_created_in_the_placed_state_with_its_location()
     {
-        var result = await host.Scenario(s =>
+        var result = await Host.Scenario(s =>
         {
             s.Post.Json(OrdersApi.ValidOrder()).ToUrl(PlaceOrderEndpoint.Route);
             s.As("alice");
@@ -26,10 +26,10 @@ public sealed class PlaceOrderTests(ServiceFixture service)
         Assert.Contains("\"status\":\"Placed\"", await result.ReadAsTextAsync(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Every_rule_violation_is_reported_by_json_path()
     {
-        var result = await host.Scenario(s =>
+        var result = await Host.Scenario(s =>
         {
             s.Post.Json(new PlaceOrderCommand("not-an-email", [new PlaceOrderLine("x", 0), new PlaceOrderLine("SKU-9", 5000)], "eur", null))
                 .ToUrl(PlaceOrderEndpoint.Route);
@@ -47,10 +47,10 @@ public sealed class PlaceOrderTests(ServiceFixture service)
         Assert.Contains("(and 4 more errors)", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Missing_lines_and_duplicate_skus_are_rejected()
     {
-        var missing = await host.Scenario(s =>
+        var missing = await Host.Scenario(s =>
         {
             s.Post.Text("{\"customerEmail\":\"a@example.com\",\"currency\":\"EUR\"}").ToUrl(PlaceOrderEndpoint.Route);
             s.WithRequestHeader("Content-Type", "application/json");
@@ -59,7 +59,7 @@ public sealed class PlaceOrderTests(ServiceFixture service)
         });
         Assert.True((await missing.ReadProblemAsync(400)).GetProperty("errors").TryGetProperty("lines", out _));
 
-        var duplicate = await host.Scenario(s =>
+        var duplicate = await Host.Scenario(s =>
         {
             s.Post.Json(new PlaceOrderCommand("a@example.com", [new PlaceOrderLine("SKU-1", 1), new PlaceOrderLine("SKU-1", 2)], "EUR", null))
                 .ToUrl(PlaceOrderEndpoint.Route);
@@ -70,10 +70,10 @@ public sealed class PlaceOrderTests(ServiceFixture service)
         Assert.Equal("Each SKU may appear on one line only.", errors.GetProperty("lines")[0].GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_anonymous_caller_gets_401_even_with_an_invalid_body()
     {
-        var result = await host.Scenario(s =>
+        var result = await Host.Scenario(s =>
         {
             s.Post.Json(new PlaceOrderCommand("", [], "", null)).ToUrl(PlaceOrderEndpoint.Route);
             s.StatusCodeShouldBe(401);
@@ -81,10 +81,10 @@ public sealed class PlaceOrderTests(ServiceFixture service)
         await result.ReadProblemAsync(401);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Malformed_json_is_400_not_500()
     {
-        var result = await host.Scenario(s =>
+        var result = await Host.Scenario(s =>
         {
             s.Post.Text("{\"customerEmail\": ").ToUrl(PlaceOrderEndpoint.Route);
             s.WithRequestHeader("Content-Type", "application/json");
@@ -94,3 +94,9 @@ public sealed class PlaceOrderTests(ServiceFixture service)
         await result.ReadProblemAsync(400);
     }
 }
+
+[Collection(SharedServiceHost.Name)]
+public sealed class PlaceOrderTestsInMemory(ServiceFixture service) : PlaceOrderTests(service);
+
+[Collection(SharedRedisServiceHost.Name)]
+public sealed class PlaceOrderTestsOnRedis(RedisServiceFixture service) : PlaceOrderTests(service);

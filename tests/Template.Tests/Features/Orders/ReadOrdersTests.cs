@@ -4,16 +4,16 @@ using Template.Tests.Support;
 
 namespace Template.Tests.Features.Orders;
 
-[Collection(SharedServiceHost.Name)]
-public sealed class ReadOrdersTests(ServiceFixture service)
+/// <summary>Runs in both modes: <see cref="ReadOrdersTestsInMemory"/> and <see cref="ReadOrdersTestsOnRedis"/>.</summary>
+public abstract class ReadOrdersTests(IServiceHostFixture service)
 {
-    private readonly IAlbaHost host = service.Host;
+    private IAlbaHost Host => service.Host;
 
-    [Fact]
+    [SkippableFact]
     public async Task The_owner_reads_an_order_back()
     {
-        var placed = await host.PlaceAsync("bob");
-        var result = await host.Scenario(s =>
+        var placed = await Host.PlaceAsync("bob");
+        var result = await Host.Scenario(s =>
         {
             s.Get.Url(OrdersApi.OrderUrl(placed.Id));
             s.As("bob");
@@ -24,11 +24,11 @@ public sealed class ReadOrdersTests(ServiceFixture service)
         Assert.Equal(placed.Lines, order.Lines);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Another_callers_order_is_404_as_if_it_did_not_exist()
     {
-        var placed = await host.PlaceAsync("bob");
-        var result = await host.Scenario(s =>
+        var placed = await Host.PlaceAsync("bob");
+        var result = await Host.Scenario(s =>
         {
             s.Get.Url(OrdersApi.OrderUrl(placed.Id));
             s.As("eve");
@@ -37,17 +37,17 @@ public sealed class ReadOrdersTests(ServiceFixture service)
         await result.ReadProblemAsync(404);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_unknown_id_is_404_and_a_malformed_id_does_not_match_the_route()
     {
-        var unknown = await host.Scenario(s =>
+        var unknown = await Host.Scenario(s =>
         {
             s.Get.Url(OrdersApi.OrderUrl(Guid.NewGuid()));
             s.As("bob");
             s.StatusCodeShouldBe(404);
         });
         await unknown.ReadProblemAsync(404);
-        var malformed = await host.Scenario(s =>
+        var malformed = await Host.Scenario(s =>
         {
             s.Get.Url("/api/orders/not-a-guid");
             s.As("bob");
@@ -56,17 +56,17 @@ public sealed class ReadOrdersTests(ServiceFixture service)
         await malformed.ReadProblemAsync(404);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Listing_returns_only_the_callers_orders_newest_first_in_pages()
     {
         var user = $"lister-{Guid.NewGuid():N}";
         var placed = new List<Guid>();
         for (var i = 0; i < 5; i++)
         {
-            placed.Add((await host.PlaceAsync(user)).Id);
+            placed.Add((await Host.PlaceAsync(user)).Id);
         }
 
-        await host.PlaceAsync("someone-else");
+        await Host.PlaceAsync("someone-else");
 
         var first = await ListAsync(user, "?page=1&pageSize=2");
         Assert.Equal(5, first.TotalCount);
@@ -85,13 +85,13 @@ public sealed class ReadOrdersTests(ServiceFixture service)
         Assert.Equal(5, defaults.Items.Count);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("?page=0", "page")]
     [InlineData("?pageSize=0", "pageSize")]
     [InlineData("?pageSize=101", "pageSize")]
     public async Task Paging_limits_are_validated(string query, string field)
     {
-        var result = await host.Scenario(s =>
+        var result = await Host.Scenario(s =>
         {
             s.Get.Url(ListOrdersEndpoint.Route + query);
             s.As("bob");
@@ -100,10 +100,10 @@ public sealed class ReadOrdersTests(ServiceFixture service)
         Assert.True((await result.ReadProblemAsync(400)).GetProperty("errors").TryGetProperty(field, out _));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Listing_anonymously_is_401()
     {
-        var result = await host.Scenario(s =>
+        var result = await Host.Scenario(s =>
         {
             s.Get.Url(ListOrdersEndpoint.Route);
             s.StatusCodeShouldBe(401);
@@ -113,7 +113,7 @@ public sealed class ReadOrdersTests(ServiceFixture service)
 
     private async Task<OrderPage> ListAsync(string user, string query)
     {
-        var result = await host.Scenario(s =>
+        var result = await Host.Scenario(s =>
         {
             s.Get.Url(ListOrdersEndpoint.Route + query);
             s.As(user);
@@ -122,3 +122,9 @@ public sealed class ReadOrdersTests(ServiceFixture service)
         return (await result.ReadAsJsonAsync<OrderPage>())!;
     }
 }
+
+[Collection(SharedServiceHost.Name)]
+public sealed class ReadOrdersTestsInMemory(ServiceFixture service) : ReadOrdersTests(service);
+
+[Collection(SharedRedisServiceHost.Name)]
+public sealed class ReadOrdersTestsOnRedis(RedisServiceFixture service) : ReadOrdersTests(service);

@@ -1,0 +1,79 @@
+using Medallion.Threading;
+using Medallion.Threading.Redis;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Template.Infrastructure.Redis;
+using ZiggyCreatures.Caching.Fusion;
+using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
+using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
+
+namespace Template.Infrastructure.Caching;
+
+/// <summary>
+/// <see cref="Microsoft.Extensions.Caching.Hybrid.HybridCache"/> served by FusionCache: an in-process level
+/// alone in memory mode; in Redis mode a Redis level under it and a Redis backplane beside it, so a change
+/// on one instance evicts the copy every other instance holds. Counters and locks follow the same switch.
+/// </summary>
+public static class CachingSetup
+{
+    public static IServiceCollection AddCaching(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
+    {
+        ArgumentNullException.ThrowIfNull(backends);
+        services.AddOptions<CacheOptions>()
+            .Bind(configuration.GetSection(CacheOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var fusion = services.AddFusionCache()
+            .WithOptions(options =>
+            {
+                // Read lazily so that tests and hosts can override settings after registration.
+                var cache = configuration.GetSection(CacheOptions.Section).Get<CacheOptions>() ?? new CacheOptions();
+                options.DistributedCacheCircuitBreakerDuration = cache.RedisCircuitBreakerDuration;
+                options.BackplaneCircuitBreakerDuration = cache.RedisCircuitBreakerDuration;
+                options.BackplaneChannelPrefix = PrefixFrom(configuration) + "cache";
+            })
+            .WithDefaultEntryOptions(entry =>
+            {
+                var cache = configuration.GetSection(CacheOptions.Section).Get<CacheOptions>() ?? new CacheOptions();
+                entry.Duration = cache.DefaultDuration;
+                entry.IsFailSafeEnabled = true;
+                entry.FailSafeMaxDuration = cache.FailSafeMaxDuration;
+                entry.FailSafeThrottleDuration = cache.FailSafeThrottleDuration;
+                // A write returns once Redis and the other instances have it: no window in which a
+                // caller that saw its change succeed can read the old value elsewhere.
+                entry.AllowBackgroundDistributedCacheOperations = false;
+                entry.AllowBackgroundBackplaneOperations = false;
+            })
+            .WithSerializer(new FusionCacheSystemTextJsonSerializer());
+
+        if (backends.UsesRedis)
+        {
+            fusion
+                .WithCacheKeyPrefix(PrefixFrom(configuration) + "cache:")
+                .WithDistributedCache(provider => new RedisCache(Options.Create(new RedisCacheOptions
+                {
+                    ConnectionMultiplexerFactory = () => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>()),
+                })))
+                .WithBackplane(provider => new RedisBackplane(Options.Create(new RedisBackplaneOptions
+                {
+                    ConnectionMultiplexerFactory = () => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>()),
+                })));
+            services.AddSingleton<ICacheCounters, RedisCacheCounters>();
+            services.AddSingleton<IDistributedLockProvider>(provider =>
+                new RedisDistributedSynchronizationProvider(provider.GetRequiredService<ServiceRedis>().Database("locks:")));
+        }
+        else
+        {
+            services.AddSingleton<ICacheCounters, InMemoryCacheCounters>();
+            services.AddSingleton<IDistributedLockProvider, InProcessLockProvider>();
+        }
+
+        fusion.AsHybridCache();
+        return services;
+    }
+
+    private static string PrefixFrom(IConfiguration configuration) =>
+        (configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions()).KeyPrefix;
+}

@@ -1,0 +1,41 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Mediator;
+
+namespace Template.Infrastructure.Jobs;
+
+/// <summary>
+/// What a worker executes for every queued command. Hangfire creates it in a fresh DI scope per job, so
+/// the command's handler and behaviors get scoped services exactly as an HTTP request does.
+/// </summary>
+public sealed class JobCommandRunner(ISender sender)
+{
+    public const string TelemetryName = "Template.Jobs";
+
+    private static readonly ActivitySource Source = new(TelemetryName);
+    private static readonly Meter Meter = new(TelemetryName);
+    private static readonly Counter<long> Runs = Meter.CreateCounter<long>("jobs.runs", description: "Queued commands run by this instance, by command and outcome.");
+
+    // Hangfire passes its shutdown token for the CancellationToken parameter, so a stopping worker
+    // cancels the command and the job is queued again.
+    [DisplayName("{0}")]
+    public async Task RunAsync<TCommand>(TCommand command, CancellationToken cancellationToken)
+        where TCommand : ICommand
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var name = typeof(TCommand).Name;
+        using var activity = Source.StartActivity($"job {name}", ActivityKind.Consumer);
+        try
+        {
+            await sender.Send(command, cancellationToken);
+            Runs.Add(1, new("command", name), new("outcome", "succeeded"));
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            Runs.Add(1, new("command", name), new("outcome", "failed"));
+            throw;
+        }
+    }
+}

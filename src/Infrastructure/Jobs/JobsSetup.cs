@@ -1,0 +1,130 @@
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.InMemory;
+using Hangfire.Redis.StackExchange;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Template.Infrastructure.Errors;
+using Template.Infrastructure.Health;
+using Template.Infrastructure.Redis;
+using Template.Infrastructure.Security;
+
+namespace Template.Infrastructure.Jobs;
+
+/// <summary>
+/// Hangfire wired per host rather than through its static globals: storage, filters and activator are
+/// services of this host, so two hosts in one process (as in the tests) never share a queue by accident.
+/// </summary>
+public static class JobsSetup
+{
+    public const string DashboardPath = "/jobs";
+
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
+    {
+        ArgumentNullException.ThrowIfNull(backends);
+        services.AddOptions<JobsOptions>()
+            .Bind(configuration.GetSection(JobsOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<JobRetryOptions>()
+            .Bind(configuration.GetSection($"{JobsOptions.Section}:Retry"))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>();
+
+        // Registered before AddHangfire, whose TryAdd calls would otherwise fall back to static globals.
+        services.AddSingleton<JobStorage>(provider => backends.UsesRedis
+            ? CreateRedisStorage(provider)
+            : new InMemoryStorage(new InMemoryStorageOptions()));
+        services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<IJobFilterProvider>(provider => CreateFilters(provider.GetRequiredService<IOptions<JobsOptions>>().Value.Retry));
+        services.AddHangfire((provider, hangfire) =>
+        {
+            HangfireLogging.Instance.Follow(provider.GetRequiredService<ILoggerFactory>());
+            hangfire
+                .UseLogProvider(HangfireLogging.Instance)
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings(json => json.ContractResolver = new CommandContractResolver());
+        });
+
+        services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
+        services.AddHostedService<RecurringJobRegistrar>();
+        services.AddOptions<HostOptions>().Configure<IOptions<JobsOptions>>((host, jobs) =>
+            host.ShutdownTimeout = jobs.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
+
+        var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        if (jobs.RunsWorkers)
+        {
+            AddWorkers(services, jobs.EffectiveQueues);
+            services.AddHealthChecks().AddCheck<JobServerHealthCheck>("jobs", tags: [HealthEndpoints.ReadyTag]);
+        }
+
+        return services;
+    }
+
+    /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, open to the admin policy only, in every environment.</summary>
+    public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder app)
+    {
+        app.MapHangfireDashboardWithAuthorizationPolicy(
+                AuthorizationPolicies.Admin,
+                DashboardPath,
+                new DashboardOptions { DashboardTitle = "Jobs", DisplayStorageConnectionString = false, AppPath = null })
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    // One server per queue: it serves that queue first, then the queues below it.
+    private static void AddWorkers(IServiceCollection services, IReadOnlyList<JobQueueOptions> queues)
+    {
+        for (var i = 0; i < queues.Count; i++)
+        {
+            var served = queues.Skip(i).Select(q => q.Name).ToArray();
+            var workers = queues[i].Workers;
+            services.AddHangfireServer((provider, server) =>
+            {
+                var options = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{served[0]}";
+                server.Queues = served;
+                server.WorkerCount = workers;
+                server.HeartbeatInterval = options.HeartbeatInterval;
+                server.ServerTimeout = options.ServerTimeout;
+                server.ServerCheckInterval = options.ServerCheckInterval;
+                server.SchedulePollingInterval = options.SchedulePollingInterval;
+                server.ShutdownTimeout = options.ShutdownTimeout;
+                server.StopTimeout = options.ShutdownTimeout;
+            });
+        }
+    }
+
+    private static RedisStorage CreateRedisStorage(IServiceProvider provider)
+    {
+        var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
+        return new RedisStorage(provider.GetRequiredService<IConnectionMultiplexer>(), new RedisStorageOptions
+        {
+            Prefix = jobs.RedisPrefix,
+            InvisibilityTimeout = jobs.InvisibilityTimeout,
+            FetchTimeout = jobs.FetchPollInterval,
+        });
+    }
+
+    /// <summary>Hangfire's default filters, with retries following <see cref="JobRetryOptions"/>.</summary>
+    internal static JobFilterProviderCollection CreateFilters(JobRetryOptions retry)
+    {
+        var filters = new JobFilterCollection
+        {
+            new CaptureCultureAttribute(),
+            new AutomaticRetryAttribute
+            {
+                Attempts = retry.Attempts,
+                DelayInSecondsByAttemptFunc = attempt => (int)retry.DelayBefore(attempt).TotalSeconds,
+                OnAttemptsExceeded = AttemptsExceededAction.Fail,
+                // Invalid input stays invalid: retrying it only delays the Failed state.
+                ExceptOn = [typeof(RequestValidationException)],
+            },
+            new StatisticsHistoryAttribute(),
+            new ContinuationsSupportAttribute(),
+        };
+        return new JobFilterProviderCollection(filters, new JobFilterAttributeFilterProvider());
+    }
+}

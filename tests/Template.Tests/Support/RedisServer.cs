@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Template.Tests.Support;
+
+/// <summary>
+/// A throwaway <c>redis-server</c> process on a free loopback port, with its own data directory
+/// (append-only file on, so a restart keeps the data as production Redis would). It can be stopped and
+/// started again on the same port. <see cref="Shared"/> is the one most Redis-mode tests use.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    public const string ExternalVariable = "TEST_REDIS";
+    public const string ExecutableVariable = "REDIS_SERVER";
+
+    private static readonly Lazy<Task<RedisServer?>> SharedServer = new(() => StartOrSkipAsync());
+    private readonly string executable;
+    private readonly string directory;
+    private Process? process;
+
+    private RedisServer(string executable, int port, string? connectionString)
+    {
+        this.executable = executable;
+        Port = port;
+        directory = Path.Combine(Path.GetTempPath(), $"redis-test-{Guid.NewGuid():N}");
+        ConnectionString = connectionString ?? $"127.0.0.1:{port}";
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Why Redis-mode tests are skipped on this machine, or null when Redis is available.</summary>
+    public static string? UnavailableReason { get; private set; }
+
+    public static Task<RedisServer?> Shared => SharedServer.Value;
+
+    /// <summary>A server of the test's own, for tests that stop and restart Redis; skips the test when there is none.</summary>
+    public static async Task<RedisServer> StartOwnAsync()
+    {
+        var found = FindExecutable();
+        SkipOrFailWhen(found is null, MissingMessage);
+        var server = new RedisServer(found!, FreePort(), null);
+        await server.StartAsync();
+        return server;
+    }
+
+    /// <summary>Skips the current test (fails it under CI=true) when Redis is unavailable.</summary>
+    public static async Task<RedisServer> RequireSharedAsync()
+    {
+        var server = await Shared;
+        SkipOrFailWhen(server is null, UnavailableReason ?? MissingMessage);
+        return server!;
+    }
+
+    public async Task StartAsync()
+    {
+        Directory.CreateDirectory(directory);
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            "--dir", directory, "--appendonly", "yes", "--save", "", "--daemonize", "no",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await PingAsync())
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"redis-server on port {Port} did not start (exit code {(process.HasExited ? process.ExitCode : -1)}).");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Stops the server the way an outage does: the process is gone and the port refuses connections.</summary>
+    public async Task StopAsync()
+    {
+        if (process is null)
+        {
+            return;
+        }
+
+        await SendAsync("SHUTDOWN\r\n");
+        if (!process.WaitForExit(10_000))
+        {
+            process.Kill();
+        }
+
+        process.Dispose();
+        process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory is harmless.
+        }
+    }
+
+    public async Task<bool> PingAsync() => (await SendAsync("PING\r\n"))?.StartsWith("+PONG", StringComparison.Ordinal) == true;
+
+    private async Task<string?> SendAsync(string command)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, Port);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(command));
+            var buffer = new byte[64];
+            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            return Encoding.ASCII.GetString(buffer, 0, read);
+        }
+        catch (Exception e) when (e is SocketException or IOException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<RedisServer?> StartOrSkipAsync()
+    {
+        var external = Environment.GetEnvironmentVariable(ExternalVariable);
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            return new RedisServer("", 0, external);
+        }
+
+        var found = FindExecutable();
+        if (found is null)
+        {
+            UnavailableReason = MissingMessage;
+            return null;
+        }
+
+        var server = new RedisServer(found, FreePort(), null);
+        await server.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return server;
+    }
+
+    /// <summary>Skips the test, or fails it under CI=true, where a missing Redis must not pass unnoticed.</summary>
+    public static void SkipOrFailWhen(bool unavailable, string reason)
+    {
+        if (!unavailable)
+        {
+            return;
+        }
+
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"CI=true and Redis is unavailable: {reason}");
+        }
+
+        Skip.If(true, reason);
+    }
+
+    private const string MissingMessage =
+        "Redis-mode test skipped: redis-server was not found. Install it (Debian/Ubuntu: apt-get install redis-server; " +
+        "macOS: brew install redis), set REDIS_SERVER to its path, or set TEST_REDIS to a Redis connection string.";
+
+    private static string? FindExecutable()
+    {
+        var configured = Environment.GetEnvironmentVariable(ExecutableVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return File.Exists(configured) ? configured : null;
+        }
+
+        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Concat(["/usr/bin", "/usr/local/bin", "/opt/homebrew/bin", "/usr/sbin"]);
+        return directories
+            .Select(d => Path.Combine(d, OperatingSystem.IsWindows() ? "redis-server.exe" : "redis-server"))
+            .FirstOrDefault(File.Exists);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
