@@ -47,9 +47,10 @@ public static class ServiceSetup
         services.AddEndpointsFrom(featuresAssembly);
         services.AddFeatureModulesFrom(featuresAssembly, configuration);
         services.TryAddSingleton(TimeProvider.System);
+        var health = services.AddHealthChecks();
         if (backends.UsesRedis)
         {
-            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
+            health.AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
         }
 
         services.AddOpenApi();

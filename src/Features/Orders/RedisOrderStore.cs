@@ -26,6 +26,7 @@ public sealed class RedisOrderStore(ServiceRedis redis) : IOrderStore
         transaction.AddCondition(Condition.KeyNotExists(OrderKey(order.Id)));
         _ = transaction.HashSetAsync(OrderKey(order.Id), Fields(order));
         _ = transaction.SortedSetAddAsync(OwnerIndex(order.OwnerId), order.Id.ToString(), order.PlacedAt.ToUnixTimeMilliseconds());
+        IndexIfCancelled(transaction, order);
         if (!await transaction.ExecuteAsync())
         {
             throw new InvalidOperationException($"Order '{order.Id}' already exists.");
@@ -45,11 +46,7 @@ public sealed class RedisOrderStore(ServiceRedis redis) : IOrderStore
         var transaction = database.CreateTransaction();
         transaction.AddCondition(Condition.HashEqual(OrderKey(current.Id), VersionField, current.Version));
         _ = transaction.HashSetAsync(OrderKey(current.Id), Fields(replacement));
-        if (replacement.Status == OrderStatus.Cancelled && replacement.CancelledAt is { } cancelledAt)
-        {
-            _ = transaction.SortedSetAddAsync(CancelledIndex, current.Id.ToString(), cancelledAt.ToUnixTimeMilliseconds());
-        }
-
+        IndexIfCancelled(transaction, replacement);
         return await transaction.ExecuteAsync();
     }
 
@@ -77,6 +74,14 @@ public sealed class RedisOrderStore(ServiceRedis redis) : IOrderStore
         _ = transaction.SortedSetRemoveAsync(OwnerIndex(current.OwnerId), current.Id.ToString());
         _ = transaction.SortedSetRemoveAsync(CancelledIndex, current.Id.ToString());
         return await transaction.ExecuteAsync();
+    }
+
+    private static void IndexIfCancelled(ITransaction transaction, Order order)
+    {
+        if (order.Status == OrderStatus.Cancelled && order.CancelledAt is { } cancelledAt)
+        {
+            _ = transaction.SortedSetAddAsync(CancelledIndex, order.Id.ToString(), cancelledAt.ToUnixTimeMilliseconds());
+        }
     }
 
     private async Task<IReadOnlyList<Order>> LoadAsync(RedisValue[] ids)

@@ -62,6 +62,17 @@ public sealed class DevelopmentAuthenticationOptionsValidator(IHostEnvironment e
     }
 }
 
+/// <summary>The scheme used while no real one is configured: it authenticates nobody and challenges with 401.</summary>
+public sealed class AnonymousOnlyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    System.Text.Encodings.Web.UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Anonymous";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(AuthenticateResult.NoResult());
+}
+
 /// <summary>Wires authentication and authorization.</summary>
 public static class SecuritySetup
 {
@@ -83,8 +94,10 @@ public static class SecuritySetup
         }
         else
         {
-            // No scheme yet: every caller is anonymous and protected requests answer 401.
-            services.AddAuthentication();
+            // No credentials are accepted yet: every caller is anonymous, and endpoints that require
+            // authorization (such as the jobs dashboard) answer 401 through this scheme's challenge.
+            services.AddAuthentication(AnonymousOnlyAuthenticationHandler.SchemeName)
+                .AddScheme<AuthenticationSchemeOptions, AnonymousOnlyAuthenticationHandler>(AnonymousOnlyAuthenticationHandler.SchemeName, null);
         }
 
         services.AddAuthorizationBuilder()

@@ -25,6 +25,18 @@ public static class OrdersApi
 
     public static string OrderUrl(Guid id) => $"/api/orders/{id}";
 
+    public static async Task<T> GetJsonAsync<T>(this IAlbaHost host, string url, string user)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var result = await host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.As(user);
+            s.StatusCodeShouldBe(200);
+        });
+        return (await result.ReadAsJsonAsync<T>())!;
+    }
+
     /// <summary>
     /// Places an order and waits until its confirmation job has run, so a test that then changes the order
     /// does not race the job. Bounded: a job that never runs fails the test after 30 seconds.
