@@ -19,6 +19,8 @@ public static class JobsSetup
 {
     public const string DashboardPath = "/jobs";
 
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
+
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
     {
         ArgumentNullException.ThrowIfNull(backends);
@@ -41,17 +43,13 @@ public static class JobsSetup
         services.AddHangfire((provider, hangfire) =>
         {
             HangfireLogging.Instance.Follow(provider.GetRequiredService<ILoggerFactory>());
-            hangfire
-                .UseLogProvider(HangfireLogging.Instance)
-                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings(json => json.ContractResolver = new CommandContractResolver());
+            ConfigureSerialization(hangfire.UseLogProvider(HangfireLogging.Instance));
         });
 
         services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
         services.AddHostedService<RecurringJobRegistrar>();
         services.AddOptions<HostOptions>().Configure<IOptions<JobsOptions>>((host, jobs) =>
-            host.ShutdownTimeout = jobs.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
+            host.ShutdownTimeout = jobs.Value.ShutdownTimeout + ShutdownGrace + ShutdownGrace);
 
         var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         if (jobs.RunsWorkers)
@@ -62,6 +60,12 @@ public static class JobsSetup
 
         return services;
     }
+
+    /// <summary>How jobs are written to storage; every process that queues or runs the service's jobs must agree.</summary>
+    internal static IGlobalConfiguration ConfigureSerialization(IGlobalConfiguration hangfire) => hangfire
+        .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+        .UseSimpleAssemblyNameTypeSerializer()
+        .UseRecommendedSerializerSettings(json => json.ContractResolver = new CommandContractResolver());
 
     /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, open to the admin policy only, in every environment.</summary>
     public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder app)
@@ -91,8 +95,10 @@ public static class JobsSetup
                 server.ServerTimeout = options.ServerTimeout;
                 server.ServerCheckInterval = options.ServerCheckInterval;
                 server.SchedulePollingInterval = options.SchedulePollingInterval;
-                server.ShutdownTimeout = options.ShutdownTimeout;
+                // Running jobs get ShutdownTimeout to finish, then their cancellation token fires and Hangfire
+                // puts them back in their queue; the grace after it lets them unwind before workers are abandoned.
                 server.StopTimeout = options.ShutdownTimeout;
+                server.ShutdownTimeout = options.ShutdownTimeout + ShutdownGrace;
             });
         }
     }

@@ -178,10 +178,10 @@ public sealed class JobsTests
         return [.. monitoring.Servers()];
     }
 
-    internal static async Task<Hangfire.Storage.StateData> WaitForStateAsync(JobStorage storage, string jobId, string state)
+    internal static async Task<Hangfire.Storage.StateData> WaitForStateAsync(JobStorage storage, string jobId, string state, int seconds = 30)
     {
         using var connection = storage.GetConnection();
-        await WaitForAsync(() => connection.GetStateData(jobId)?.Name == state);
+        await WaitForAsync(() => connection.GetStateData(jobId)?.Name == state, seconds);
         return connection.GetStateData(jobId);
     }
 

@@ -25,6 +25,15 @@ public static class OrdersApi
 
     public static string OrderUrl(Guid id) => $"/api/orders/{id}";
 
+    private static string DescribeJobs(IAlbaHost host)
+    {
+        var monitoring = host.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var statistics = monitoring.GetStatistics();
+        var failures = monitoring.FailedJobs(0, 3).Select(f => f.Value.ExceptionMessage);
+        return $"servers {statistics.Servers}, enqueued {statistics.Enqueued}, processing {statistics.Processing}, " +
+            $"scheduled {statistics.Scheduled}, failed {statistics.Failed} ({string.Join(" | ", failures)})";
+    }
+
     public static async Task<T> GetJsonAsync<T>(this IAlbaHost host, string url, string user)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -60,7 +69,7 @@ public static class OrdersApi
                 return order;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"Order {id} is {order?.Status.ToString() ?? "missing"}, not {status}, after waiting.");
+            Assert.True(DateTime.UtcNow < deadline, $"Order {id} is {order?.Status.ToString() ?? "missing"}, not {status}, after waiting. Jobs: {DescribeJobs(host)}");
             await Task.Delay(50);
         }
     }

@@ -1,0 +1,71 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Template.Features.Orders;
+using Template.Tests.Features.Orders;
+using Template.Tests.Support;
+
+namespace Template.Tests.Backends;
+
+/// <summary>Redis goes away mid-run and comes back: the service degrades to 503s and cached reads, then recovers by itself.</summary>
+public sealed class RedisFaultTests
+{
+    [SkippableFact]
+    public async Task Redis_stopped_then_restarted_degrades_and_recovers_without_a_restart_of_the_service()
+    {
+        await using var redis = await RedisServer.StartOwnAsync();
+        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        // Short freshness, so the read during the outage is served by fail-safe, not by a fresh entry.
+        settings["Cache:DefaultDuration"] = "00:00:01";
+        await using var host = await ServiceFixture.StartAsync("Development", settings);
+
+        var confirmed = await host.PlaceConfirmedAsync("max");
+        Assert.Equal(OrderStatus.Confirmed, (await host.GetJsonAsync<OrderResponse>(OrdersApi.OrderUrl(confirmed.Id), "max")).Status);
+        await WaitForStatusAsync(host, "/health/ready", 200);
+
+        await redis.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        await WaitForStatusAsync(host, "/health/ready", 503);
+        await WaitForStatusAsync(host, "/health/live", 200);
+
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var client = host.Server.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Dev-User", "max");
+        var place = await client.PostAsJsonAsync("/api/orders", OrdersApi.ValidOrder(), bounded.Token);
+        Assert.Equal(503, (int)place.StatusCode);
+        Assert.Equal("application/problem+json", place.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(place.Headers.RetryAfter);
+
+        var neverCached = await client.GetAsync(OrdersApi.OrderUrl(Guid.NewGuid()), bounded.Token);
+        Assert.Equal(503, (int)neverCached.StatusCode);
+
+        // The expired entry is still served: fail-safe keeps the last known value while its source fails.
+        var stale = await client.GetFromJsonAsync<OrderResponse>(OrdersApi.OrderUrl(confirmed.Id), Json, bounded.Token);
+        Assert.Equal(OrderStatus.Confirmed, stale!.Status);
+
+        await redis.StartAsync();
+        await WaitForStatusAsync(host, "/health/ready", 200, seconds: 90);
+        var again = await host.PlaceAsync("max");
+        await host.WaitForStatusAsync(again.Id, OrderStatus.Confirmed);
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private static async Task WaitForStatusAsync(IAlbaHost host, string url, int status, int seconds = 30)
+    {
+        var client = host.Server.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+            if ((int)response.StatusCode == status)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{url} answered {(int)response.StatusCode}, not {status}: {await response.Content.ReadAsStringAsync()}");
+            await Task.Delay(200);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Hangfire;
+using Hangfire.Redis.StackExchange;
+using Hangfire.States;
+using Medallion.Threading.Redis;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using StackExchange.Redis.KeyspaceIsolation;
+using Template.Features.Orders;
+using Template.Features.Orders.PlaceOrder;
+using Template.Infrastructure.Jobs;
+using Template.Infrastructure.Redis;
+using Template.Tests.Support;
+using Order = Template.Features.Orders.Order;
+
+namespace Template.Tests.Backends;
+
+/// <summary>
+/// A real worker process of the service is killed with SIGKILL in the middle of a job. A test host cannot
+/// show this: the process, its threads and its Redis connections must really vanish.
+/// </summary>
+public sealed class WorkerCrashTests
+{
+    [SkippableFact]
+    public async Task A_job_whose_worker_was_killed_runs_again_after_a_restart_and_completes()
+    {
+        await using var redis = await RedisServer.StartOwnAsync();
+        var prefix = $"k{Guid.NewGuid():N}"[..12];
+        var settings = ServiceFixture.RedisSettings(redis.ConnectionString, prefix);
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+
+        var store = new RedisOrderStore(new ServiceRedis(connection, $"{prefix}:"));
+        var order = new Order(Guid.CreateVersion7(), "nora", "n@example.com", [new OrderLine("SKU-1", 1)], "EUR", null, OrderStatus.Placed, DateTimeOffset.UtcNow);
+        await store.AddAsync(order, CancellationToken.None);
+
+        // The test holds the order's confirmation lock, so the worker's run blocks inside the handler.
+        var locks = new RedisDistributedSynchronizationProvider(connection.GetDatabase().WithKeyPrefix($"{prefix}:locks:"));
+        var held = await locks.CreateLock($"orders:{order.Id}:confirmation").AcquireAsync(TimeSpan.FromSeconds(10));
+
+        var storage = new RedisStorage(connection, new RedisStorageOptions { Prefix = settings["Jobs:RedisPrefix"]! });
+        JobsSetup.ConfigureSerialization(GlobalConfiguration.Configuration);
+        var jobId = new BackgroundJobClient(storage).Create(
+            HangfireJobDispatcher.JobFor(new SendOrderConfirmationCommand(order.Id), JobQueues.Default),
+            new EnqueuedState(JobQueues.Default));
+
+        await using (var first = ServiceProcess.Start(settings))
+        {
+            await JobsTests.WaitForStateAsync(storage, jobId, ProcessingState.StateName);
+            first.Kill();
+        }
+
+        await held.DisposeAsync();
+        // Longer than the worker timeout below, so the restarted instance knows the first one is dead.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+
+        await using var second = ServiceProcess.Start(settings);
+        try
+        {
+            await JobsTests.WaitForStateAsync(storage, jobId, SucceededState.StateName, seconds: 150);
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\nRestarted worker said:\n{second.Tail()}");
+        }
+
+        Assert.Equal(OrderStatus.Confirmed, (await store.FindAsync(order.Id, CancellationToken.None))!.Status);
+    }
+
+    [SkippableFact]
+    public async Task A_stopping_instance_hands_its_running_job_back_to_the_queue_for_another_instance()
+    {
+        var redis = await RedisServer.RequireSharedAsync();
+        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        settings["Orders:ConfirmationLockTimeout"] = "00:02:00";
+        settings["Jobs:ShutdownTimeout"] = "00:00:02";
+
+        var stopping = await ServiceFixture.StartAsync("Development", settings);
+        var store = stopping.Services.GetRequiredService<IOrderStore>();
+        var order = new Order(Guid.CreateVersion7(), "nora", "n@example.com", [new OrderLine("SKU-1", 1)], "EUR", null, OrderStatus.Placed, DateTimeOffset.UtcNow);
+        await store.AddAsync(order, CancellationToken.None);
+        // Held and observed through a connection of the test's own: the stopping host closes its connection.
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var held = await new RedisDistributedSynchronizationProvider(connection.GetDatabase().WithKeyPrefix($"{settings["Redis:KeyPrefix"]}locks:"))
+            .CreateLock($"orders:{order.Id}:confirmation").AcquireAsync();
+        var storage = new RedisStorage(connection, new RedisStorageOptions { Prefix = settings["Jobs:RedisPrefix"]! });
+        var jobId = stopping.Services.GetRequiredService<IJobDispatcher>().Enqueue(new SendOrderConfirmationCommand(order.Id));
+        await JobsTests.WaitForStateAsync(storage, jobId, ProcessingState.StateName);
+
+        // Graceful stop: the running job is cancelled after the shutdown timeout and goes back to its queue.
+        await stopping.DisposeAsync();
+        Assert.Equal(1, storage.GetMonitoringApi().EnqueuedCount(JobQueues.Default));
+
+        await held.DisposeAsync();
+        await using var next = await ServiceFixture.StartAsync("Development", settings);
+        await JobsTests.WaitForStateAsync(storage, jobId, SucceededState.StateName);
+        Assert.Equal(OrderStatus.Confirmed, (await next.Services.GetRequiredService<IOrderStore>().FindAsync(order.Id, CancellationToken.None))!.Status);
+    }
+
+    /// <summary>The built service started with <c>dotnet</c> as a worker-only instance.</summary>
+    private sealed class ServiceProcess : IAsyncDisposable
+    {
+        private readonly Process process;
+        private readonly List<string> output = [];
+
+        private ServiceProcess(Process process) => this.process = process;
+
+        public static ServiceProcess Start(IDictionary<string, string?> settings)
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = AppContext.BaseDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Template.dll"));
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+            start.Environment["Jobs__Role"] = "Worker";
+            start.Environment["Jobs__HeartbeatInterval"] = "00:00:01";
+            start.Environment["Jobs__ServerTimeout"] = "00:00:05";
+            start.Environment["Jobs__ServerCheckInterval"] = "00:00:01";
+            start.Environment["Orders__ConfirmationLockTimeout"] = "00:02:00";
+            foreach (var (key, value) in settings)
+            {
+                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
+
+            var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the service.");
+            var started = new ServiceProcess(process);
+            process.OutputDataReceived += (_, e) => started.Record(e.Data);
+            process.ErrorDataReceived += (_, e) => started.Record(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return started;
+        }
+
+        /// <summary>SIGKILL: no shutdown hooks, no requeue on the way out.</summary>
+        public void Kill()
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+
+        public string Tail()
+        {
+            lock (output)
+            {
+                return string.Join('\n', output.TakeLast(40));
+            }
+        }
+
+        private void Record(string? line)
+        {
+            if (line is not null)
+            {
+                lock (output)
+                {
+                    output.Add(line);
+                }
+            }
+        }
+    }
+}
