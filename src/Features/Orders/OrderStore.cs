@@ -6,6 +6,7 @@ namespace Template.Features.Orders;
 /// <summary>Where orders live: <see cref="InMemoryOrderStore"/> in memory mode, <see cref="RedisOrderStore"/> in Redis mode.</summary>
 public interface IOrderStore
 {
+    /// <summary>Stores a new order. Adding the same order again changes nothing; another order under a taken id throws.</summary>
     ValueTask AddAsync(Order order, CancellationToken cancellationToken);
 
     ValueTask<Order?> FindAsync(Guid id, CancellationToken cancellationToken);
@@ -47,7 +48,7 @@ public sealed class InMemoryOrderStore : IOrderStore
     public ValueTask AddAsync(Order order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
-        if (!orders.TryAdd(order.Id, order))
+        if (!orders.TryAdd(order.Id, order) && !Equals(orders.GetValueOrDefault(order.Id), order))
         {
             throw new InvalidOperationException($"Order '{order.Id}' already exists.");
         }

@@ -27,7 +27,7 @@ public sealed class RedisOrderStore(ServiceRedis redis) : IOrderStore
         _ = transaction.HashSetAsync(OrderKey(order.Id), Fields(order));
         _ = transaction.SortedSetAddAsync(OwnerIndex(order.OwnerId), order.Id.ToString(), order.PlacedAt.ToUnixTimeMilliseconds());
         IndexIfCancelled(transaction, order);
-        if (!await transaction.ExecuteAsync())
+        if (!await transaction.ExecuteAsync() && !await AlreadyStoredAsync(order))
         {
             throw new InvalidOperationException($"Order '{order.Id}' already exists.");
         }
@@ -74,6 +74,14 @@ public sealed class RedisOrderStore(ServiceRedis redis) : IOrderStore
         _ = transaction.SortedSetRemoveAsync(OwnerIndex(current.OwnerId), current.Id.ToString());
         _ = transaction.SortedSetRemoveAsync(CancelledIndex, current.Id.ToString());
         return await transaction.ExecuteAsync();
+    }
+
+    // A transaction re-sent after a dropped connection finds its own earlier write: that is success, not a clash.
+    private async Task<bool> AlreadyStoredAsync(Order order)
+    {
+        var stored = await FindAsync(order.Id, CancellationToken.None);
+        return stored is not null && stored.Version == order.Version
+            && string.Equals(stored.OwnerId, order.OwnerId, StringComparison.Ordinal) && stored.PlacedAt == order.PlacedAt;
     }
 
     private static void IndexIfCancelled(ITransaction transaction, Order order)

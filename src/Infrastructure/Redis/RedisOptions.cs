@@ -22,5 +22,5 @@ public sealed class RedisOptions
 
     /// <summary>How long one command may wait for its answer before it fails.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ErrorMessage = "Redis:OperationTimeout must be between 00:00:00.050 and 00:01:00.")]
-    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Template.Infrastructure.Endpoints;
 using Template.Infrastructure.Security;
 
@@ -33,11 +34,16 @@ public sealed class ServiceFixture : IAsyncLifetime, IServiceHostFixture
             ["ConnectionStrings:Redis"] = connectionString,
             ["Redis:KeyPrefix"] = $"{prefix}:",
             ["Jobs:RedisPrefix"] = $"{{{prefix}:jobs}}:",
+            // The whole suite shares two cores; a loaded machine must not turn a slow answer into a failure.
+            ["Redis:OperationTimeout"] = "00:00:10",
         };
     }
 
     /// <summary>Starts a host in <paramref name="environment"/> with extra settings.</summary>
-    public static Task<IAlbaHost> StartAsync(string environment, IDictionary<string, string?>? settings = null) =>
+    public static Task<IAlbaHost> StartAsync(
+        string environment,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null) =>
         AlbaHost.For<Program>(builder =>
         {
             builder.UseEnvironment(environment);
@@ -46,7 +52,11 @@ public sealed class ServiceFixture : IAsyncLifetime, IServiceHostFixture
                 builder.UseSetting(key, value);
             }
 
-            builder.ConfigureServices(services => services.AddEndpoint<ProbeEndpoints>());
+            builder.ConfigureServices(collection =>
+            {
+                collection.AddEndpoint<ProbeEndpoints>();
+                services?.Invoke(collection);
+            });
         });
 }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Hangfire;
 using Hangfire.Redis.StackExchange;
 using Hangfire.States;
@@ -13,7 +12,7 @@ using Template.Infrastructure.Redis;
 using Template.Tests.Support;
 using Order = Template.Features.Orders.Order;
 
-namespace Template.Tests.Backends;
+namespace Template.Tests.Features.Orders;
 
 /// <summary>
 /// A real worker process of the service is killed with SIGKILL in the middle of a job. A test host cannot
@@ -43,9 +42,9 @@ public sealed class WorkerCrashTests
             HangfireJobDispatcher.JobFor(new SendOrderConfirmationCommand(order.Id), JobQueues.Default),
             new EnqueuedState(JobQueues.Default));
 
-        await using (var first = ServiceProcess.Start(settings))
+        await using (var first = ServiceProcess.Start(WorkerSettings(settings)))
         {
-            await JobsTests.WaitForStateAsync(storage, jobId, ProcessingState.StateName);
+            await JobWaits.WaitForStateAsync(storage, jobId, ProcessingState.StateName);
             first.Kill();
         }
 
@@ -53,10 +52,10 @@ public sealed class WorkerCrashTests
         // Longer than the worker timeout below, so the restarted instance knows the first one is dead.
         await Task.Delay(TimeSpan.FromSeconds(6));
 
-        await using var second = ServiceProcess.Start(settings);
+        await using var second = ServiceProcess.Start(WorkerSettings(settings));
         try
         {
-            await JobsTests.WaitForStateAsync(storage, jobId, SucceededState.StateName, seconds: 150);
+            await JobWaits.WaitForStateAsync(storage, jobId, SucceededState.StateName, seconds: 150);
         }
         catch (Xunit.Sdk.XunitException e)
         {
@@ -84,7 +83,7 @@ public sealed class WorkerCrashTests
             .CreateLock($"orders:{order.Id}:confirmation").AcquireAsync();
         var storage = new RedisStorage(connection, new RedisStorageOptions { Prefix = settings["Jobs:RedisPrefix"]! });
         var jobId = stopping.Services.GetRequiredService<IJobDispatcher>().Enqueue(new SendOrderConfirmationCommand(order.Id));
-        await JobsTests.WaitForStateAsync(storage, jobId, ProcessingState.StateName);
+        await JobWaits.WaitForStateAsync(storage, jobId, ProcessingState.StateName);
 
         // Graceful stop: the running job is cancelled after the shutdown timeout and goes back to its queue.
         await stopping.DisposeAsync();
@@ -92,84 +91,16 @@ public sealed class WorkerCrashTests
 
         await held.DisposeAsync();
         await using var next = await ServiceFixture.StartAsync("Development", settings);
-        await JobsTests.WaitForStateAsync(storage, jobId, SucceededState.StateName);
+        await JobWaits.WaitForStateAsync(storage, jobId, SucceededState.StateName);
         Assert.Equal(OrderStatus.Confirmed, (await next.Services.GetRequiredService<IOrderStore>().FindAsync(order.Id, CancellationToken.None))!.Status);
     }
 
-    /// <summary>The built service started with <c>dotnet</c> as a worker-only instance.</summary>
-    private sealed class ServiceProcess : IAsyncDisposable
+    private static Dictionary<string, string?> WorkerSettings(IDictionary<string, string?> settings) => new(settings)
     {
-        private readonly Process process;
-        private readonly List<string> output = [];
-
-        private ServiceProcess(Process process) => this.process = process;
-
-        public static ServiceProcess Start(IDictionary<string, string?> settings)
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = AppContext.BaseDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Template.dll"));
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-            start.Environment["Jobs__Role"] = "Worker";
-            start.Environment["Jobs__HeartbeatInterval"] = "00:00:01";
-            start.Environment["Jobs__ServerTimeout"] = "00:00:05";
-            start.Environment["Jobs__ServerCheckInterval"] = "00:00:01";
-            start.Environment["Orders__ConfirmationLockTimeout"] = "00:02:00";
-            foreach (var (key, value) in settings)
-            {
-                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-            }
-
-            var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the service.");
-            var started = new ServiceProcess(process);
-            process.OutputDataReceived += (_, e) => started.Record(e.Data);
-            process.ErrorDataReceived += (_, e) => started.Record(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return started;
-        }
-
-        /// <summary>SIGKILL: no shutdown hooks, no requeue on the way out.</summary>
-        public void Kill()
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-
-            process.Dispose();
-        }
-
-        public string Tail()
-        {
-            lock (output)
-            {
-                return string.Join('\n', output.TakeLast(40));
-            }
-        }
-
-        private void Record(string? line)
-        {
-            if (line is not null)
-            {
-                lock (output)
-                {
-                    output.Add(line);
-                }
-            }
-        }
-    }
+        ["Jobs:Role"] = "Worker",
+        ["Jobs:HeartbeatInterval"] = "00:00:01",
+        ["Jobs:ServerTimeout"] = "00:00:05",
+        ["Jobs:ServerCheckInterval"] = "00:00:01",
+        ["Orders:ConfirmationLockTimeout"] = "00:02:00",
+    };
 }

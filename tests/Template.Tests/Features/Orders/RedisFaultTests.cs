@@ -2,10 +2,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Template.Features.Orders;
-using Template.Tests.Features.Orders;
 using Template.Tests.Support;
 
-namespace Template.Tests.Backends;
+namespace Template.Tests.Features.Orders;
 
 /// <summary>Redis goes away mid-run and comes back: the service degrades to 503s and cached reads, then recovers by itself.</summary>
 public sealed class RedisFaultTests

@@ -1,0 +1,97 @@
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using Hangfire.Storage;
+using Medallion.Threading;
+using Microsoft.Extensions.DependencyInjection;
+using Template.Features.Orders;
+using Template.Features.Orders.PlaceOrder;
+using Template.Infrastructure.Jobs;
+using Template.Tests.Support;
+using static Template.Tests.Support.JobWaits;
+
+namespace Template.Tests.Features.Orders;
+
+/// <summary>The Orders commands as Hangfire runs them: queued, retried, failed, scheduled, recurring.</summary>
+public sealed class OrderJobRunsTests
+{
+    [Fact]
+    public async Task An_api_only_instance_accepts_work_and_leaves_it_queued_for_workers()
+    {
+        await using var host = await ServiceFixture.StartAsync("Development", new Dictionary<string, string?> { ["Jobs:Role"] = "Api" });
+        var placed = await host.PlaceAsync("ivan");
+        var storage = host.Services.GetRequiredService<JobStorage>();
+
+        Assert.Empty(storage.GetMonitoringApi().Servers());
+        Assert.Equal(1, storage.GetMonitoringApi().EnqueuedCount(JobQueues.Default));
+        Assert.Equal(OrderStatus.Placed, (await host.Services.GetRequiredService<IOrderStore>().FindAsync(placed.Id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task A_failing_job_is_retried_after_the_back_off_and_then_succeeds()
+    {
+        await using var host = await ServiceFixture.StartAsync("Development", new Dictionary<string, string?>
+        {
+            ["Jobs:Retry:BaseDelay"] = "00:00:01",
+            ["Jobs:SchedulePollingInterval"] = "00:00:01",
+            ["Orders:ConfirmationLockTimeout"] = "00:00:00.200",
+        });
+        var store = host.Services.GetRequiredService<IOrderStore>();
+        var order = new Order(Guid.CreateVersion7(), "ivan", "i@example.com", [new OrderLine("SKU-1", 1)], "EUR", null, OrderStatus.Placed, DateTimeOffset.UtcNow);
+        await store.AddAsync(order, CancellationToken.None);
+
+        // Another run holds the order's lock, so this one cannot proceed and fails.
+        var held = await host.Services.GetRequiredService<IDistributedLockProvider>()
+            .CreateLock($"orders:{order.Id}:confirmation").AcquireAsync();
+        var jobId = host.Services.GetRequiredService<IJobDispatcher>().Enqueue(new SendOrderConfirmationCommand(order.Id));
+        var storage = host.Services.GetRequiredService<JobStorage>();
+        var retry = await WaitForStateAsync(storage, jobId, ScheduledState.StateName);
+        Assert.Contains("Retry attempt 1 of 8", retry.Reason, StringComparison.Ordinal);
+
+        await held.DisposeAsync();
+        await WaitForStateAsync(storage, jobId, SucceededState.StateName);
+        Assert.Equal(OrderStatus.Confirmed, (await store.FindAsync(order.Id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task An_invalid_command_fails_at_once_is_visible_on_the_dashboard_and_can_be_requeued()
+    {
+        await using var host = await ServiceFixture.StartAsync("Development");
+        var jobId = host.Services.GetRequiredService<IJobDispatcher>().Enqueue(new SendOrderConfirmationCommand(Guid.Empty));
+        var storage = host.Services.GetRequiredService<JobStorage>();
+        var failed = await WaitForStateAsync(storage, jobId, FailedState.StateName);
+        Assert.Contains("RequestValidationException", failed.Data["ExceptionType"], StringComparison.Ordinal);
+
+        var page = await host.Scenario(s =>
+        {
+            s.Get.Url($"{JobsSetup.DashboardPath}/jobs/failed");
+            s.As("root", "admin");
+            s.StatusCodeShouldBe(200);
+        });
+        Assert.Contains($"jobs/details/{jobId}", await page.ReadAsTextAsync(), StringComparison.Ordinal);
+
+        Assert.True(host.Services.GetRequiredService<IBackgroundJobClient>().Requeue(jobId));
+        await WaitForAsync(() => storage.GetMonitoringApi().JobDetails(jobId).History.Count(h => h.StateName == FailedState.StateName) == 2);
+    }
+
+    [Fact]
+    public async Task A_scheduled_command_waits_in_the_scheduled_state()
+    {
+        await using var host = await ServiceFixture.StartAsync("Development");
+        var jobId = host.Services.GetRequiredService<IJobDispatcher>().Schedule(new SendOrderConfirmationCommand(Guid.NewGuid()), TimeSpan.FromHours(1));
+        var state = host.Services.GetRequiredService<JobStorage>().GetConnection().GetStateData(jobId);
+        Assert.Equal(ScheduledState.StateName, state.Name);
+        var enqueueAt = JobHelper.DeserializeDateTime(state.Data["EnqueueAt"]);
+        Assert.InRange(enqueueAt - DateTime.UtcNow, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
+    }
+
+    [Fact]
+    public async Task The_recurring_purge_is_registered_hourly()
+    {
+        await using var host = await ServiceFixture.StartAsync("Development");
+        using var connection = host.Services.GetRequiredService<JobStorage>().GetConnection();
+        var purge = Assert.Single(connection.GetRecurringJobs(), j => j.Id == OrdersModule.PurgeJobId);
+        Assert.Equal(Cron.Hourly(), purge.Cron);
+        Assert.Equal(JobQueues.Low, purge.Job.Queue);
+    }
+}

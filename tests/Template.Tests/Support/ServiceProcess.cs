@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Template.Tests.Support;
+
+/// <summary>
+/// The built service started with <c>dotnet Template.dll</c> as a real process on a loopback port, for what
+/// a test host cannot show: a process that really dies, or one whose process-wide state is its own.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly List<string> output = [];
+
+    private ServiceProcess(Process process, Uri address)
+    {
+        this.process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static ServiceProcess Start(IDictionary<string, string?> settings, string environment = "Production")
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Template.dll"));
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        start.Environment["ASPNETCORE_URLS"] = address.ToString();
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the service.");
+        var started = new ServiceProcess(process, address);
+        process.OutputDataReceived += (_, e) => started.Record(e.Data);
+        process.ErrorDataReceived += (_, e) => started.Record(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return started;
+    }
+
+    /// <summary>An HTTP client for the process, once its liveness endpoint answers (bounded wait).</summary>
+    public async Task<HttpClient> WaitUntilLiveAsync()
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await client.GetAsync(new Uri("/health/live", UriKind.Relative))).IsSuccessStatusCode)
+                {
+                    return client;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            Assert.True(!process.HasExited && DateTime.UtcNow < deadline, $"The service did not come up:\n{Tail()}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no requeue on the way out.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops a container: the host shuts down and flushes.</summary>
+    public async Task StopAsync()
+    {
+        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(bounded.Token);
+    }
+
+    public string Tail()
+    {
+        lock (output)
+        {
+            return string.Join('\n', output.TakeLast(40));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null)
+        {
+            lock (output)
+            {
+                output.Add(line);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
