@@ -51,7 +51,7 @@ internal sealed class HangfireLogging : ILogProvider
                 }
 
                 var message = messageFunc();
-#pragma warning disable CA1848, CA2254 // Hangfire hands over finished messages; there is no template to cache.
+#pragma warning disable CA1848, CA2254 // Hangfire hands over finished messages; there is no message format to cache.
                 logger.Log(level, 0, exception, message);
 #pragma warning restore CA1848, CA2254
                 return true;

@@ -26,8 +26,6 @@ public sealed class JobsOptions
     /// </summary>
     public IList<JobQueueOptions> Queues { get; } = [];
 
-    public JobRetryOptions Retry { get; set; } = new();
-
     /// <summary>
     /// How often a worker says it is alive. A worker silent for <see cref="ServerTimeout"/> is taken for dead
     /// and the jobs it held are queued again.
@@ -84,9 +82,11 @@ public sealed class JobQueueOptions
     public int Workers { get; set; } = 1;
 }
 
-/// <summary>Retries with exponential back-off: BaseDelay, 2×, 4×… capped at MaxDelay, then the Failed state.</summary>
-public sealed class JobRetryOptions
+/// <summary>Retries with exponential back-off (<c>Jobs:Retry</c> section): BaseDelay, 2×, 4×… capped at MaxDelay, then the Failed state.</summary>
+public sealed class JobRetryOptions : IValidatableObject
 {
+    public const string Section = "Jobs:Retry";
+
     [Range(0, 100, ErrorMessage = "Jobs:Retry:Attempts must be between 0 and 100.")]
     public int Attempts { get; set; } = 8;
 
@@ -95,6 +95,14 @@ public sealed class JobRetryOptions
 
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Jobs:Retry:MaxDelay must be between 00:00:00 and 7.00:00:00.")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxDelay < BaseDelay)
+        {
+            yield return new ValidationResult("Jobs:Retry:MaxDelay must not be shorter than Jobs:Retry:BaseDelay.", [nameof(MaxDelay)]);
+        }
+    }
 
     /// <summary>The wait before retry number <paramref name="attempt"/> (1 for the first retry).</summary>
     public TimeSpan DelayBefore(long attempt)
@@ -105,7 +113,7 @@ public sealed class JobRetryOptions
     }
 }
 
-/// <summary>The queue names the template uses; any lower-case name configured in <c>Jobs:Queues</c> works.</summary>
+/// <summary>The queue names used by default; any lower-case name configured in <c>Jobs:Queues</c> works.</summary>
 public static class JobQueues
 {
     public const string Critical = "critical";
@@ -137,11 +145,6 @@ internal sealed partial class JobsOptionsValidator : IValidateOptions<JobsOption
         if (duplicates.Count > 0)
         {
             failures.Add($"Jobs:Queues names a queue more than once: {string.Join(", ", duplicates)}.");
-        }
-
-        if (options.Retry.MaxDelay < options.Retry.BaseDelay)
-        {
-            failures.Add("Jobs:Retry:MaxDelay must not be shorter than Jobs:Retry:BaseDelay.");
         }
 
         if (options.ServerTimeout <= options.HeartbeatInterval)

@@ -29,7 +29,7 @@ public static class JobsSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<JobRetryOptions>()
-            .Bind(configuration.GetSection($"{JobsOptions.Section}:Retry"))
+            .Bind(configuration.GetSection(JobRetryOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>();
@@ -39,7 +39,7 @@ public static class JobsSetup
             ? CreateRedisStorage(provider)
             : new InMemoryStorage(new InMemoryStorageOptions()));
         services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
-        services.AddSingleton<IJobFilterProvider>(provider => CreateFilters(provider.GetRequiredService<IOptions<JobsOptions>>().Value.Retry));
+        services.AddSingleton<IJobFilterProvider>(provider => CreateFilters(provider.GetRequiredService<IOptions<JobRetryOptions>>().Value));
         services.AddHangfire((provider, hangfire) =>
         {
             HangfireLogging.Instance.Follow(provider.GetRequiredService<ILoggerFactory>());

@@ -69,6 +69,16 @@ public sealed class StartupTests(ServiceFixture service)
     [Theory]
     [InlineData("Http:MaxRequestBodyBytes", "0", "Http:MaxRequestBodyBytes")]
     [InlineData("Http:MaxRequestBodyBytes", "-5", "Http:MaxRequestBodyBytes")]
+    [InlineData("ConnectionStrings:Redis", "abortConnect=false", "ConnectionStrings:Redis")]
+    [InlineData("Redis:KeyPrefix", "has space", "Redis:KeyPrefix")]
+    [InlineData("Redis:OperationTimeout", "00:00:00", "Redis:OperationTimeout")]
+    [InlineData("Jobs:Queues:0:Name", "Not Lower", "Jobs:Queues:0:Name")]
+    [InlineData("Jobs:Queues:0:Workers", "0", "Jobs:Queues:0:Workers")]
+    [InlineData("Jobs:ServerTimeout", "00:00:05", "Jobs:ServerTimeout")]
+    [InlineData("Jobs:Retry:Attempts", "-1", "Jobs:Retry:Attempts")]
+    [InlineData("Jobs:Retry:MaxDelay", "00:00:01", "Jobs:Retry:MaxDelay")]
+    [InlineData("Cache:DefaultDuration", "00:00:00", "Cache:DefaultDuration")]
+    [InlineData("Orders:ConfirmationLockTimeout", "00:00:00", "Orders:ConfirmationLockTimeout")]
     public async Task A_bad_setting_stops_start_up_naming_the_key(string key, string value, string named)
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(
