@@ -78,7 +78,6 @@ public sealed class StartupTests(ServiceFixture service)
     [InlineData("Jobs:Retry:Attempts", "-1", "Jobs:Retry:Attempts")]
     [InlineData("Jobs:Retry:MaxDelay", "00:00:01", "Jobs:Retry:MaxDelay")]
     [InlineData("Cache:DefaultDuration", "00:00:00", "Cache:DefaultDuration")]
-    [InlineData("Orders:ConfirmationLockTimeout", "00:00:00", "Orders:ConfirmationLockTimeout")]
     public async Task A_bad_setting_stops_start_up_naming_the_key(string key, string value, string named)
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(
