@@ -21,26 +21,49 @@ public static class RecurringJobRegistration
     }
 }
 
-/// <summary>Writes the declared recurring jobs to job storage when a worker instance starts.</summary>
-internal sealed class RecurringJobRegistrar(
+/// <summary>
+/// Writes the declared recurring jobs to job storage once a worker instance has started. In the background and
+/// retried, so an instance starts (and reports itself not ready) while Redis is down instead of failing.
+/// </summary>
+internal sealed partial class RecurringJobRegistrar(
     IEnumerable<RecurringJobDefinition> definitions,
     IRecurringJobManagerV2 manager,
-    IOptions<JobsOptions> options) : IHostedService
+    IOptions<JobsOptions> options,
+    ILogger<RecurringJobRegistrar> logger) : BackgroundService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.RunsWorkers)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        foreach (var definition in definitions)
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
         {
-            manager.AddOrUpdate(definition.Id, definition.CreateJob(), definition.Cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-        }
+            try
+            {
+                foreach (var definition in definitions)
+                {
+                    manager.AddOrUpdate(definition.Id, definition.CreateJob(), definition.Cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+                }
 
-        return Task.CompletedTask;
+                return;
+            }
+#pragma warning disable CA1031 // Any storage failure is retried; the service keeps running meanwhile.
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                LogRegistrationFailed(logger, e, delay.TotalSeconds);
+            }
+
+            await Task.Delay(delay, stoppingToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
+        }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Could not register the recurring jobs; retrying in {DelaySeconds} s")]
+    private static partial void LogRegistrationFailed(ILogger logger, Exception exception, double delaySeconds);
 }

@@ -90,6 +90,8 @@ public sealed class OrderJobRunsTests
     {
         await using var host = await ServiceFixture.StartAsync("Development");
         using var connection = host.Services.GetRequiredService<JobStorage>().GetConnection();
+        // Registration runs in the background once the instance has started.
+        await WaitForAsync(() => connection.GetRecurringJobs().Any(j => j.Id == OrdersModule.PurgeJobId));
         var purge = Assert.Single(connection.GetRecurringJobs(), j => j.Id == OrdersModule.PurgeJobId);
         Assert.Equal(Cron.Hourly(), purge.Cron);
         Assert.Equal(JobQueues.Low, purge.Job.Queue);

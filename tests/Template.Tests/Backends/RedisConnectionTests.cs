@@ -1,0 +1,58 @@
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using Template.Infrastructure.Redis;
+using Template.Tests.Support;
+
+namespace Template.Tests.Backends;
+
+public sealed class RedisConnectionTests
+{
+    [Fact]
+    public void The_shared_connection_is_set_up_to_fail_fast_and_reconnect_whatever_the_connection_string_says()
+    {
+        var configuration = RedisConnectionSetup.CreateConfiguration(
+            "redis.example:6380,abortConnect=true,ssl=true,password=secret", new RedisOptions(), "Contoso");
+
+        Assert.False(configuration.AbortOnConnectFail);
+        Assert.Same(BacklogPolicy.FailFast, configuration.BacklogPolicy);
+        Assert.Equal(2000, configuration.ConnectTimeout);
+        Assert.Equal(2000, configuration.SyncTimeout);
+        Assert.Equal(2000, configuration.AsyncTimeout);
+        // What the connection string says about where and how to connect is kept.
+        Assert.True(configuration.Ssl);
+        Assert.Equal("secret", configuration.Password);
+        Assert.Equal("Contoso", configuration.ClientName);
+    }
+
+    [SkippableFact]
+    public async Task The_service_starts_while_redis_is_down_and_becomes_ready_once_redis_is_up()
+    {
+        await using var redis = await RedisServer.StartOwnAsync();
+        await redis.StopAsync();
+        await using var host = await ServiceFixture.StartAsync("Development", ServiceFixture.RedisSettings(redis.ConnectionString));
+
+        await host.Scenario(s =>
+        {
+            s.Get.Url("/health/live");
+            s.StatusCodeShouldBe(200);
+        });
+        await host.Scenario(s =>
+        {
+            s.Get.Url("/health/ready");
+            s.StatusCodeShouldBe(503);
+        });
+
+        await redis.StartAsync();
+        var client = host.Server.CreateClient();
+        await JobWaits.WaitForAsync(() => client.GetAsync(new Uri("/health/ready", UriKind.Relative)).GetAwaiter().GetResult().IsSuccessStatusCode, seconds: 90);
+        // The recurring jobs, which could not be written at start-up, are registered once Redis answers.
+        await JobWaits.WaitForAsync(() =>
+        {
+            using var connection = host.Services.GetRequiredService<JobStorage>().GetConnection();
+            return connection.GetRecurringJobs().Count > 0;
+        }, seconds: 60);
+    }
+
+}
