@@ -46,7 +46,8 @@ public static class CachingSetup
                 entry.AllowBackgroundDistributedCacheOperations = false;
                 entry.AllowBackgroundBackplaneOperations = false;
             })
-            .WithSerializer(new FusionCacheSystemTextJsonSerializer());
+            // Fields included so that value tuples, which FusionCache stores in its envelopes, round-trip.
+            .WithSerializer(new FusionCacheSystemTextJsonSerializer(new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { IncludeFields = true }));
 
         if (backends.UsesRedis)
         {

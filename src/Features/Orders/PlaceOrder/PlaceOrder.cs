@@ -82,7 +82,17 @@ public sealed class PlaceOrderHandler(IOrderStore store, IRequestCaller caller, 
             Status: OrderStatus.Placed,
             PlacedAt: clock.GetUtcNow());
         await store.AddAsync(order, cancellationToken);
-        jobs.Enqueue(new SendOrderConfirmationCommand(order.Id));
+        try
+        {
+            jobs.Enqueue(new SendOrderConfirmationCommand(order.Id));
+        }
+        catch
+        {
+            // An order nobody will confirm must not stay behind a failed request the client will retry.
+            await store.RemoveAsync(order, CancellationToken.None);
+            throw;
+        }
+
         return OrderResponse.From(order);
     }
 }
