@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Template.Infrastructure.Health;
 using Template.Tests.Support;
 
@@ -78,19 +77,34 @@ public sealed class StartupTests(ServiceFixture service)
     [InlineData("Jobs:Retry:Attempts", "-1", "Jobs:Retry:Attempts")]
     [InlineData("Jobs:Retry:MaxDelay", "00:00:01", "Jobs:Retry:MaxDelay")]
     [InlineData("Cache:DefaultDuration", "00:00:00", "Cache:DefaultDuration")]
-    public async Task A_bad_setting_stops_start_up_naming_the_key(string key, string value, string named)
+    public void A_bad_setting_fails_start_up_validation_naming_the_key(string key, string value, string named)
     {
-        var failure = await Assert.ThrowsAsync<OptionsValidationException>(
-            () => ServiceFixture.StartAsync("Development", new Dictionary<string, string?> { [key] = value }));
+        var failure = ServiceFixture.ValidateSettings("Development", new Dictionary<string, string?> { [key] = value });
+        Assert.NotNull(failure);
         Assert.Contains(named, failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task The_development_scheme_cannot_be_switched_on_in_production()
+    public void The_default_settings_pass_start_up_validation_in_every_environment()
     {
-        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => ServiceFixture.StartAsync(
-            "Production",
-            new Dictionary<string, string?> { ["Authentication:Development:Enabled"] = "true" }));
+        Assert.Null(ServiceFixture.ValidateSettings("Development", new Dictionary<string, string?>()));
+        Assert.Null(ServiceFixture.ValidateSettings("Production", new Dictionary<string, string?>()));
+    }
+
+    [Fact]
+    public async Task A_bad_setting_stops_the_real_process_with_a_message_naming_the_key()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["Http:MaxRequestBodyBytes"] = "0" });
+        var exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Http:MaxRequestBodyBytes must be between", service.Tail(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_development_scheme_cannot_be_switched_on_in_production()
+    {
+        var failure = ServiceFixture.ValidateSettings("Production", new Dictionary<string, string?> { ["Authentication:Development:Enabled"] = "true" });
+        Assert.NotNull(failure);
         Assert.Contains("Authentication:Development:Enabled", failure.Message, StringComparison.Ordinal);
     }
 

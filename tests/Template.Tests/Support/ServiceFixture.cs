@@ -1,3 +1,7 @@
+using Template.Infrastructure;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Builder;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +28,32 @@ public sealed class ServiceFixture : IAsyncLifetime, IServiceHostFixture
     public async Task InitializeAsync() => Host = await StartAsync("Development");
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
+
+    /// <summary>
+    /// Runs the checks <c>ValidateOnStart</c> registers, on the service's real registrations and configuration,
+    /// and returns the failure. Deterministic, unlike a test host whose start-up throws from another thread.
+    /// </summary>
+    public static OptionsValidationException? ValidateSettings(string environment, IDictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment,
+            ApplicationName = typeof(Program).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddServiceInfrastructure(typeof(Program).Assembly);
+        using var provider = builder.Services.BuildServiceProvider();
+        try
+        {
+            provider.GetRequiredService<IStartupValidator>().Validate();
+            return null;
+        }
+        catch (OptionsValidationException failure)
+        {
+            return failure;
+        }
+    }
 
     /// <summary>Settings that put a host on the Redis at <paramref name="connectionString"/> under key prefixes of its own.</summary>
     public static Dictionary<string, string?> RedisSettings(string connectionString, string? prefix = null)

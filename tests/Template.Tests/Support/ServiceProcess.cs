@@ -92,6 +92,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         await process.WaitForExitAsync(bounded.Token);
     }
 
+    /// <summary>Waits for the process to end by itself; fails the test after <paramref name="within"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        using var bounded = new CancellationTokenSource(within);
+        await process.WaitForExitAsync(bounded.Token);
+        return process.ExitCode;
+    }
+
     public string Tail()
     {
         lock (output)
