@@ -2,13 +2,17 @@ using Hangfire;
 using Hangfire.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
+using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Redis;
+using Template.Tests.Infrastructure;
 using Template.Tests.Support;
 
 namespace Template.Tests.Backends;
 
 public sealed class RedisConnectionTests
 {
+    private const string RecurringProbeId = "redis-connection-test-probe";
+
     [Fact]
     public void The_shared_connection_is_set_up_to_fail_fast_and_reconnect_whatever_the_connection_string_says()
     {
@@ -31,7 +35,10 @@ public sealed class RedisConnectionTests
     {
         await using var redis = await RedisServer.StartOwnAsync();
         await redis.StopAsync();
-        await using var host = await ServiceFixture.StartAsync("Development", ServiceFixture.RedisSettings(redis.ConnectionString));
+        await using var host = await ServiceFixture.StartAsync(
+            "Development",
+            ServiceFixture.RedisSettings(redis.ConnectionString),
+            services => services.AddRecurringJob(RecurringProbeId, Cron.Yearly(), new ChangeProbe("yearly")));
 
         await host.Scenario(s =>
         {
@@ -67,7 +74,7 @@ public sealed class RedisConnectionTests
         await JobWaits.WaitForAsync(() =>
         {
             using var connection = host.Services.GetRequiredService<JobStorage>().GetConnection();
-            return connection.GetRecurringJobs().Count > 0;
+            return connection.GetRecurringJobs().Any(j => j.Id == RecurringProbeId);
         }, seconds: 60);
     }
 
