@@ -15,6 +15,7 @@ using Template.Infrastructure.Pipeline;
 using Template.Infrastructure.Redis;
 using Template.Infrastructure.Security;
 using Template.Infrastructure.Telemetry;
+using Template.Infrastructure.Validation;
 
 namespace Template.Infrastructure;
 
@@ -42,6 +43,7 @@ public static class ServiceSetup
         services.AddJobs(configuration, backends);
         services.AddServiceTelemetry(configuration, builder.Environment, backends);
         services.AddProblemResponses();
+        services.AddRequestValidation(configuration);
         services.AddServiceSecurity(configuration);
         services.AddRequestPipeline(featuresAssembly);
         services.AddEndpointsFrom(featuresAssembly);
@@ -61,6 +63,7 @@ public static class ServiceSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseProblemResponses();
+        app.UseRequestLocalization();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();

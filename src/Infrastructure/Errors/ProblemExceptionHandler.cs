@@ -2,7 +2,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Template.Infrastructure.Validation;
 
 namespace Template.Infrastructure.Errors;
 
@@ -10,6 +12,7 @@ namespace Template.Infrastructure.Errors;
 public sealed partial class ProblemExceptionHandler(
     IProblemDetailsService problemDetails,
     IHostEnvironment environment,
+    IOptions<ValidationOptions> validation,
     ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -17,7 +20,7 @@ public sealed partial class ProblemExceptionHandler(
         ArgumentNullException.ThrowIfNull(httpContext);
         var bodyPresent = httpContext.Request.ContentLength != 0
             && (httpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true);
-        var problem = Map(exception, bodyPresent);
+        var problem = Map(exception, bodyPresent, validation.Value.StatusCode);
         if (problem is null)
         {
             return false;
@@ -50,15 +53,16 @@ public sealed partial class ProblemExceptionHandler(
         });
     }
 
-    private static ProblemDetails? Map(Exception exception, bool bodyPresent) => exception switch
+    private static ProblemDetails? Map(Exception exception, bool bodyPresent, int validationStatus) => exception switch
     {
         RequestValidationException validation => new HttpValidationProblemDetails(
             validation.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
         {
-            Status = StatusCodes.Status400BadRequest,
-            Type = ProblemTypes.BadRequest,
+            Status = validationStatus,
+            Type = validationStatus == StatusCodes.Status422UnprocessableEntity ? ProblemTypes.UnprocessableContent : ProblemTypes.BadRequest,
             Title = "One or more validation errors occurred.",
             Detail = Summarise(validation.Errors),
+            Extensions = { ["codes"] = validation.Codes },
         },
         UnauthenticatedException e => Problem(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "Unauthorized", e.Message),
         ForbiddenException e => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden", e.Message),
@@ -97,13 +101,7 @@ public sealed partial class ProblemExceptionHandler(
     private static string Summarise(IReadOnlyDictionary<string, string[]> errors)
     {
         var first = errors.First();
-        var others = errors.Sum(e => e.Value.Length) - 1;
-        return others switch
-        {
-            0 => first.Value[0],
-            1 => $"{first.Value[0]} (and 1 more error)",
-            _ => $"{first.Value[0]} (and {others} more errors)",
-        };
+        return ValidationSetup.Messages.Summarise(first.Value[0], errors.Sum(e => e.Value.Length) - 1);
     }
 
     private const string RetryAfterSeconds = "5";

@@ -32,7 +32,7 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
 
         if (failures.Count > 0)
         {
-            throw new RequestValidationException(ValidationErrors.ByJsonPath(failures));
+            throw new RequestValidationException(ValidationErrors.ByJsonPath(failures), ValidationErrors.CodesByJsonPath(failures));
         }
 
         return await next(message, cancellationToken);

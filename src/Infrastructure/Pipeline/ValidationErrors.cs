@@ -12,6 +12,44 @@ public static class ValidationErrors
             .GroupBy(f => ToJsonPath(f.PropertyName), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
 
+    /// <summary>The failures' stable codes, keyed like <see cref="ByJsonPath"/>.</summary>
+    public static IReadOnlyDictionary<string, string[]> CodesByJsonPath(IEnumerable<ValidationFailure> failures) =>
+        failures
+            .GroupBy(f => ToJsonPath(f.PropertyName), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(f => ToCode(f.ErrorCode)).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+
+    /// <summary>
+    /// FluentValidation names its built-in codes after the validator class (<c>NotEmptyValidator</c>); clients get
+    /// them in the same snake_case as the rules this service adds (<c>not_empty</c>). Codes set with
+    /// <c>WithErrorCode</c> in another form are kept as they are.
+    /// </summary>
+    public static string ToCode(string? errorCode)
+    {
+        if (string.IsNullOrEmpty(errorCode))
+        {
+            return "invalid";
+        }
+
+        if (!errorCode.EndsWith("Validator", StringComparison.Ordinal))
+        {
+            return errorCode;
+        }
+
+        var name = errorCode[..^"Validator".Length];
+        var code = new StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                code.Append('_');
+            }
+
+            code.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return code.ToString();
+    }
+
     /// <summary>
     /// <c>Lines[0].Quantity</c> becomes <c>lines[0].quantity</c>, matching the web JSON naming policy
     /// the service binds with. A rule on the whole request (empty name) is keyed by <c>$</c>.

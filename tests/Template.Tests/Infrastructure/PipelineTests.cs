@@ -66,7 +66,7 @@ public sealed class PipelineTests
         var invalid = await Assert.ThrowsAsync<RequestValidationException>(() => pipeline.SendAsync(new ProbeCommand("", Secret: false)));
         Assert.Equal(2, pipeline.Probe.ValidatorRuns);
         Assert.Equal(0, pipeline.Probe.HandlerRuns);
-        Assert.Equal(["'Value' must not be empty.", "The value must not be blank."], invalid.Errors["value"]);
+        Assert.Equal(["'value' must not be empty.", "The value must not be blank."], invalid.Errors["value"]);
     }
 
     [Fact]

@@ -1,0 +1,44 @@
+using FluentValidation;
+using FluentValidation.Validators;
+
+namespace Template.Infrastructure.Validation.Rules;
+
+/// <summary>
+/// Base of the rules this service adds to FluentValidation. The validator's Name is the stable error code
+/// (snake_case, e.g. <c>uuid</c>) and the key of the rule's message in every shipped culture
+/// (<see cref="Messages.ValidationMessages"/>). A null value passes: only required-kind rules reject absence.
+/// </summary>
+public abstract class ServiceRule<T, TProperty> : PropertyValidator<T, TProperty>
+{
+    public sealed override bool IsValid(ValidationContext<T> context, TProperty value) =>
+        value is null || Check(context, value);
+
+    protected abstract bool Check(ValidationContext<T> context, TProperty value);
+
+    protected override string GetDefaultMessageTemplate(string errorCode) => Localized(errorCode, Name);
+}
+
+/// <summary>A string rule given by a predicate. Null and empty strings pass (absence is for NotEmpty to judge).</summary>
+public sealed class StringRule<T>(string code, Func<string, bool> isValid) : ServiceRule<T, string?>
+{
+    public override string Name { get; } = code;
+
+    protected override bool Check(ValidationContext<T> context, string? value) => value!.Length == 0 || isValid(value);
+}
+
+/// <summary>A string rule with arguments shown in its message (e.g. <c>{Values}</c>, <c>{Length}</c>).</summary>
+public sealed class StringRuleWithArguments<T>(string code, Func<string, bool> isValid, IReadOnlyDictionary<string, object> arguments)
+    : ServiceRule<T, string?>
+{
+    public override string Name { get; } = code;
+
+    protected override bool Check(ValidationContext<T> context, string? value)
+    {
+        foreach (var (key, argument) in arguments)
+        {
+            context.MessageFormatter.AppendArgument(key, argument);
+        }
+
+        return value!.Length == 0 || isValid(value);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+using Template.Infrastructure.Validation.Messages;
+
+namespace Template.Infrastructure.Validation;
+
+/// <summary>
+/// Validation-wide settings: the status of a failure, the cultures messages are answered in (chosen from
+/// <c>Accept-Language</c>), the messages of the added rules, and field names as the client spells them.
+/// </summary>
+public static class ValidationSetup
+{
+    /// <summary>The one message catalogue, also FluentValidation's global language manager.</summary>
+    public static ValidationMessages Messages { get; } = new();
+
+    public static IServiceCollection AddRequestValidation(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ValidationOptions>()
+            .Bind(configuration.GetSection(ValidationOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ValidationOptions>, SupportedCulturesValidator>();
+        services.AddSingleton(Messages);
+        UseServiceConventions();
+
+        services.AddRequestLocalization(localization =>
+        {
+            var options = configuration.GetSection(ValidationOptions.Section).Get<ValidationOptions>() ?? new ValidationOptions();
+            var cultures = options.EffectiveCultures.Select(CultureInfo.GetCultureInfo).ToList();
+            localization.DefaultRequestCulture = new RequestCulture(cultures[0]);
+            localization.SupportedCultures = cultures;
+            localization.SupportedUICultures = cultures;
+            localization.FallBackToParentCultures = true;
+            localization.FallBackToParentUICultures = true;
+            localization.ApplyCurrentCultureToResponseHeaders = true;
+            // Only Accept-Language: a query string or cookie would make the same request answer differently.
+            localization.RequestCultureProviders = [new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Makes FluentValidation use the service's messages and call fields by their JSON names. FluentValidation keeps
+    /// these process-wide, so every host (and a test of a single validator) sets the same values.
+    /// </summary>
+    public static void UseServiceConventions()
+    {
+        ValidatorOptions.Global.LanguageManager = Messages;
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : FieldName(member.Name);
+    }
+
+    /// <summary>
+    /// Names fields for a culture, e.g. <c>AddFieldNames("de", new() { ["customerEmail"] = "E-Mail-Adresse" })</c>.
+    /// Without a name for the current culture a field is called by its JSON name (<c>customerEmail</c>).
+    /// </summary>
+    public static void AddFieldNames(string culture, IReadOnlyDictionary<string, string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (var (field, name) in names)
+        {
+            Messages.AddTranslation(culture, FieldKey(field), name);
+        }
+    }
+
+    private static string FieldName(string memberName)
+    {
+        var jsonName = JsonNamingPolicy.CamelCase.ConvertName(memberName);
+        return Messages.GetString(FieldKey(jsonName)) is { Length: > 0 } localized ? localized : jsonName;
+    }
+
+    private static string FieldKey(string field) => $"field.{field}";
+
+    private sealed class SupportedCulturesValidator : IValidateOptions<ValidationOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ValidationOptions options)
+        {
+            var unknown = options.EffectiveCultures.Where(c => !IsKnown(c)).ToList();
+            return unknown.Count == 0
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail($"Validation:SupportedCultures names unknown cultures: {string.Join(", ", unknown)}.");
+        }
+
+        private static bool IsKnown(string culture)
+        {
+            try
+            {
+                return CultureInfo.GetCultureInfo(culture, predefinedOnly: true) is { } info && info.Name.Length > 0;
+            }
+            catch (CultureNotFoundException)
+            {
+                return false;
+            }
+        }
+    }
+}
