@@ -21,9 +21,12 @@ public static class ConditionalRules
         rule.SetValidator(new PresenceRule<T, TProperty>("required_unless", Read(other), o => !Equals(o, value), mustBePresent: true, Describe(other), value));
 
     /// <summary>Required when any of <paramref name="others"/> is present.</summary>
-    public static IRuleBuilderOptions<T, TProperty> RequiredWith<T, TProperty>(this IRuleBuilder<T, TProperty> rule, params Expression<Func<T, object?>>[] others) =>
-        rule.SetValidator(new PresenceRule<T, TProperty>(
-            "required_with", instance => others.Any(o => IsPresent(o.Compile()(instance))), _ => true, mustBePresent: true, DescribeAll(others), null));
+    public static IRuleBuilderOptions<T, TProperty> RequiredWith<T, TProperty>(this IRuleBuilder<T, TProperty> rule, params Expression<Func<T, object?>>[] others)
+    {
+        var read = others.Select(o => o.Compile()).ToArray();
+        return rule.SetValidator(new PresenceRule<T, TProperty>(
+            "required_with", instance => read.Any(r => IsPresent(r(instance))), anyPresent => anyPresent is true, mustBePresent: true, DescribeAll(others), null));
+    }
 
     /// <summary>Must be absent when <paramref name="other"/> equals <paramref name="value"/>.</summary>
     public static IRuleBuilderOptions<T, TProperty> ProhibitedIf<T, TProperty, TOther>(this IRuleBuilder<T, TProperty> rule, Expression<Func<T, TOther>> other, TOther value) =>
