@@ -4,6 +4,7 @@ using Template.Features.Orders.PurgeCancelledOrders;
 using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Modules;
 using Template.Infrastructure.Redis;
+using Template.Infrastructure.Validation;
 
 namespace Template.Features.Orders;
 
@@ -27,7 +28,17 @@ public sealed class OrdersModule : IFeatureModule
             services.AddSingleton<IOrderStore, InMemoryOrderStore>();
         }
 
+        services.AddSingleton<IProductCatalog, ConfiguredProductCatalog>();
         services.AddRecurringJob(PurgeJobId, Cron.Hourly(), new PurgeCancelledOrdersCommand());
+        foreach (var (culture, messages) in OrderMessages.Rules)
+        {
+            ValidationSetup.AddMessages(culture, messages);
+        }
+
+        foreach (var (culture, names) in OrderMessages.FieldNames)
+        {
+            ValidationSetup.AddFieldNames(culture, names);
+        }
     }
 }
 
@@ -47,4 +58,9 @@ public sealed class OrdersOptions
     /// <summary>How long a confirmation waits for another run on the same order before it gives up and is retried.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "Orders:ConfirmationLockTimeout must be between 00:00:00.100 and 00:10:00.")]
     public TimeSpan ConfirmationLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The SKUs that can be ordered (a stand-in for a product service).</summary>
+    public IList<string> Catalog { get; } = [];
+
+    public IReadOnlyList<string> EffectiveCatalog => Catalog.Count > 0 ? [.. Catalog] : ["SKU-001", "SKU-002", "SKU-003", "SKU-004", "SKU-005"];
 }

@@ -6,10 +6,11 @@ namespace Template.Infrastructure.Pipeline;
 /// <summary>Registers the mediator pipeline behaviors in the order every request goes through them.</summary>
 public static class RequestPipeline
 {
-    /// <summary>Outermost first: logging/tracing, then authorization, then validation, then caching, then the handler.</summary>
+    /// <summary>Outermost first: logging/tracing, normalization, authorization, validation, caching, then the handler.</summary>
     public static IReadOnlyList<Type> Behaviors { get; } =
     [
         typeof(LoggingBehavior<,>),
+        typeof(NormalizationBehavior<,>),
         typeof(AuthorizationBehavior<,>),
         typeof(ValidationBehavior<,>),
         typeof(Caching.CachingBehavior<,>),

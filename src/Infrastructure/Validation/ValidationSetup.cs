@@ -53,6 +53,19 @@ public static class ValidationSetup
     }
 
     /// <summary>
+    /// Adds messages for a culture, keyed by error code: how a feature ships the messages of its own rules,
+    /// e.g. <c>AddMessages("de", new Dictionary&lt;string, string&gt; { ["sku"] = "..." })</c>.
+    /// </summary>
+    public static void AddMessages(string culture, IReadOnlyDictionary<string, string> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var (code, message) in messages)
+        {
+            Messages.AddTranslation(culture, code, message);
+        }
+    }
+
+    /// <summary>
     /// Names fields for a culture, e.g. <c>AddFieldNames("de", new() { ["customerEmail"] = "E-Mail-Adresse" })</c>.
     /// Without a name for the current culture a field is called by its JSON name (<c>customerEmail</c>).
     /// </summary>

@@ -29,7 +29,7 @@ public sealed class PipelineTests
             .Select(b => b.GetType().GetGenericTypeDefinition())
             .ToArray();
         Assert.Equal(
-            [typeof(LoggingBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>), typeof(CachingBehavior<,>)],
+            [typeof(LoggingBehavior<,>), typeof(NormalizationBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>), typeof(CachingBehavior<,>)],
             behaviors);
         Assert.Equal(RequestPipeline.Behaviors, behaviors);
     }

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Template.Infrastructure.Endpoints;
 using Template.Infrastructure.Jobs;
+using Template.Infrastructure.Pipeline;
+using Template.Infrastructure.Validation.Rules;
 using Template.Infrastructure.Security;
 
 namespace Template.Features.Orders.PlaceOrder;
@@ -35,7 +37,15 @@ public sealed record PlaceOrderCommand(
     string CustomerEmail,
     IReadOnlyList<PlaceOrderLine> Lines,
     string Currency,
-    string? Note) : ICommand<OrderResponse>;
+    string? Note) : ICommand<OrderResponse>, INormalizable<PlaceOrderCommand>
+{
+    /// <summary>Before validation: e-mail trimmed and lower-cased, a blank note dropped, the note trimmed.</summary>
+    public PlaceOrderCommand Normalize() => this with
+    {
+        CustomerEmail = CustomerEmail?.Trim().ToLowerInvariant()!,
+        Note = string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(),
+    };
+}
 
 public sealed record PlaceOrderLine(string Sku, int Quantity);
 
@@ -44,26 +54,21 @@ public sealed class PlaceOrderValidator : AbstractValidator<PlaceOrderCommand>
     public const int MaxLines = 50;
     public const int MaxQuantity = 1000;
 
-    public PlaceOrderValidator()
+    public PlaceOrderValidator(IProductCatalog catalog)
     {
-        RuleFor(c => c.CustomerEmail).NotEmpty().MaximumLength(254).EmailAddress();
-        RuleFor(c => c.Currency).NotEmpty().Matches("^[A-Z]{3}$")
-            .WithMessage("'{PropertyName}' must be a three-letter ISO 4217 code in upper case, such as EUR.");
+        RuleFor(c => c.CustomerEmail).NotEmpty().MaximumLength(254).StrictEmail();
+        RuleFor(c => c.Currency).NotEmpty().CurrencyCode();
         RuleFor(c => c.Note).MaximumLength(500);
         RuleFor(c => c.Lines).NotEmpty().Must(lines => lines is null || lines.Count <= MaxLines)
-            .WithMessage($"An order has at most {MaxLines} lines.");
+            .WithErrorCode("max_lines").WithMessage($"An order has at most {MaxLines} lines.");
+        RuleFor(c => (IEnumerable<PlaceOrderLine>?)c.Lines).Distinct(line => line.Sku).OverridePropertyName(nameof(PlaceOrderCommand.Lines));
         RuleForEach(c => c.Lines).ChildRules(line =>
         {
-            line.RuleFor(l => l.Sku).NotEmpty().Matches("^[A-Z0-9-]{3,32}$")
-                .WithMessage("'{PropertyName}' must be 3 to 32 upper-case letters, digits or dashes.");
+            // Cascade: the catalog is only asked about well-formed SKUs.
+            line.RuleFor(l => l.Sku).Cascade(CascadeMode.Stop).NotEmpty().Sku().InCatalog(catalog);
             line.RuleFor(l => l.Quantity).InclusiveBetween(1, MaxQuantity);
         });
-        RuleFor(c => c.Lines).Must(HaveDistinctSkus).When(c => c.Lines is not null)
-            .WithMessage("Each SKU may appear on one line only.");
     }
-
-    private static bool HaveDistinctSkus(IReadOnlyList<PlaceOrderLine> lines) =>
-        lines.Where(l => l is not null).Select(l => l.Sku).Distinct(StringComparer.Ordinal).Count() == lines.Count(l => l is not null);
 }
 
 public sealed class PlaceOrderHandler(IOrderStore store, IRequestCaller caller, TimeProvider clock, IJobDispatcher jobs)
@@ -75,10 +80,10 @@ public sealed class PlaceOrderHandler(IOrderStore store, IRequestCaller caller, 
         var order = new Order(
             Id: Guid.CreateVersion7(),
             OwnerId: caller.RequiredId,
-            CustomerEmail: command.CustomerEmail.Trim(),
+            CustomerEmail: command.CustomerEmail,
             Lines: [.. command.Lines.Select(l => new OrderLine(l.Sku, l.Quantity))],
             Currency: command.Currency,
-            Note: string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim(),
+            Note: command.Note,
             Status: OrderStatus.Placed,
             PlacedAt: clock.GetUtcNow());
         await store.AddAsync(order, cancellationToken);

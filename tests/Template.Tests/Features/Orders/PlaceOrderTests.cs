@@ -34,7 +34,7 @@ public abstract class PlaceOrderTests(IServiceHostFixture service)
     {
         var result = await Host.Scenario(s =>
         {
-            s.Post.Json(new PlaceOrderCommand("not-an-email", [new PlaceOrderLine("x", 0), new PlaceOrderLine("SKU-9", 5000)], "eur", null))
+            s.Post.Json(new PlaceOrderCommand("not-an-email", [new PlaceOrderLine("x", 0), new PlaceOrderLine("SKU-002", 5000)], "eur", null))
                 .ToUrl(PlaceOrderEndpoint.Route);
             s.As("alice");
             s.StatusCodeShouldBe(400);
@@ -64,13 +64,14 @@ public abstract class PlaceOrderTests(IServiceHostFixture service)
 
         var duplicate = await Host.Scenario(s =>
         {
-            s.Post.Json(new PlaceOrderCommand("a@example.com", [new PlaceOrderLine("SKU-1", 1), new PlaceOrderLine("SKU-1", 2)], "EUR", null))
+            s.Post.Json(new PlaceOrderCommand("a@example.com", [new PlaceOrderLine("SKU-001", 1), new PlaceOrderLine("SKU-001", 2)], "EUR", null))
                 .ToUrl(PlaceOrderEndpoint.Route);
             s.As("alice");
             s.StatusCodeShouldBe(400);
         });
-        var errors = (await duplicate.ReadProblemAsync(400)).GetProperty("errors");
-        Assert.Equal("Each SKU may appear on one line only.", errors.GetProperty("lines")[0].GetString());
+        var problem = await duplicate.ReadProblemAsync(400);
+        Assert.Equal("'lines' must not contain duplicates.", problem.GetProperty("errors").GetProperty("lines")[0].GetString());
+        Assert.Equal("distinct", problem.GetProperty("codes").GetProperty("lines")[0].GetString());
     }
 
     [SkippableFact]
