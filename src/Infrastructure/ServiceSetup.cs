@@ -62,8 +62,9 @@ public static class ServiceSetup
     public static WebApplication UseServiceInfrastructure(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseProblemResponses();
+        // Localization first, so that problem responses written on the way out are in the request's language too.
         app.UseRequestLocalization();
+        app.UseProblemResponses();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Localization;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,11 @@ public static class ProblemDetailsSetup
                 "traceId",
                 Activity.Current?.Id ?? http.TraceIdentifier);
             context.ProblemDetails.Detail ??= DescribeEmptyAnswer(context.ProblemDetails.Status, http);
+            // The exception handler clears headers before writing; say again which language the messages are in.
+            if (http.Features.Get<IRequestCultureFeature>() is { } culture)
+            {
+                http.Response.Headers.ContentLanguage = culture.RequestCulture.UICulture.Name;
+            }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
 

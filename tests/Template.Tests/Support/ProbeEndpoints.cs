@@ -2,7 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Template.Infrastructure.Endpoints;
+using FluentValidation;
+using Mediator;
 using Template.Infrastructure.Errors;
+using Template.Infrastructure.Pipeline;
+using Template.Infrastructure.Validation.Rules;
 
 namespace Template.Tests.Support;
 
@@ -12,11 +16,18 @@ public sealed class ProbeEndpoints : IEndpoint
     public const string Echo = "/_probe/echo";
     public const string Throw = "/_probe/throw/{kind}";
     public const string Query = "/_probe/query";
+    public const string Validate = "/_probe/validate";
 
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost(Echo, (EchoRequest request) => TypedResults.Ok(request)).WithTags("Probe");
         app.MapGet(Query, (int page) => TypedResults.Ok(page)).WithTags("Probe");
+        // The service's validation behavior around a test validator: the contract without the sample area.
+        app.MapPost(Validate, async (SignupProbe request, CancellationToken cancellationToken) =>
+        {
+            var behavior = new ValidationBehavior<SignupProbe, string>([new SignupProbeValidator()]);
+            return TypedResults.Ok(await behavior.Handle(request, (_, _) => ValueTask.FromResult("valid"), cancellationToken));
+        }).WithTags("Probe");
         app.MapGet(Throw, IResult (string kind) => throw (kind switch
         {
             "unauthenticated" => new UnauthenticatedException(),
@@ -30,6 +41,20 @@ public sealed class ProbeEndpoints : IEndpoint
             }),
             _ => new InvalidOperationException("Secret internal state: connection string here"),
         })).WithTags("Probe");
+    }
+}
+
+public sealed record SignupProbe(string? Email, string? Currency, string? Website, string? Handle, IReadOnlyList<string>? Tags) : ICommand<string>;
+
+public sealed class SignupProbeValidator : AbstractValidator<SignupProbe>
+{
+    public SignupProbeValidator()
+    {
+        RuleFor(s => s.Email).NotEmpty().StrictEmail();
+        RuleFor(s => s.Currency).CurrencyCode();
+        RuleFor(s => s.Website).Url();
+        RuleFor(s => s.Handle).MaximumLength(8).AlphaDash();
+        RuleFor(s => s.Tags).Distinct();
     }
 }
 

@@ -75,6 +75,33 @@ public abstract class PlaceOrderTests(IServiceHostFixture service)
     }
 
     [SkippableFact]
+    public async Task The_request_is_normalized_before_validation_and_storage()
+    {
+        var placed = await Host.PlaceAsync("alice", new PlaceOrderCommand("  Alice@Example.COM ", [new PlaceOrderLine("SKU-003", 1)], "EUR", "   "));
+        Assert.Equal("alice@example.com", placed.CustomerEmail);
+        Assert.Null(placed.Note);
+    }
+
+    [SkippableTheory]
+    [InlineData("de", "SKU-999", "'Artikelnummer' ist nicht im Katalog.", "sku_in_catalog")]
+    [InlineData("fr", "x", "'référence' doit comporter de 3 à 32 majuscules, chiffres ou tirets.", "sku")]
+    [InlineData("es", "SKU-999", "'referencia' no está en el catálogo.", "sku_in_catalog")]
+    [InlineData("en", "sku-001", "'sku' must be 3 to 32 upper-case letters, digits or dashes.", "sku")]
+    public async Task The_orders_own_rules_answer_in_the_callers_language(string language, string sku, string message, string code)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Post.Json(new PlaceOrderCommand("a@example.com", [new PlaceOrderLine(sku, 1)], "EUR", null)).ToUrl(PlaceOrderEndpoint.Route);
+            s.As("alice");
+            s.WithRequestHeader("Accept-Language", language);
+            s.StatusCodeShouldBe(400);
+        });
+        var problem = await result.ReadProblemAsync(400);
+        Assert.Equal(message, problem.GetProperty("errors").GetProperty("lines[0].sku")[0].GetString());
+        Assert.Equal(code, problem.GetProperty("codes").GetProperty("lines[0].sku")[0].GetString());
+    }
+
+    [SkippableFact]
     public async Task An_anonymous_caller_gets_401_even_with_an_invalid_body()
     {
         var result = await Host.Scenario(s =>
