@@ -35,7 +35,13 @@ public static class ServiceSetup
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<HttpLimitsOptions>>((kestrel, http) => kestrel.Limits.MaxRequestBodySize = http.Value.MaxRequestBodyBytes);
 
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Configure<IOptions<HttpLimitsOptions>>((json, http) =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            // null for a member declared non-nullable is bad input (400), not a null the handler trips over.
+            json.SerializerOptions.RespectNullableAnnotations = true;
+            json.SerializerOptions.MaxDepth = http.Value.MaxJsonDepth;
+        });
         var backends = ServiceBackends.From(configuration);
         services.AddRedisConnection(configuration, backends);
         services.AddSharedDataProtection(configuration, builder.Environment, backends);
@@ -55,7 +61,7 @@ public static class ServiceSetup
             health.AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
         }
 
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddSchemaTransformer<ValidationSchemaTransformer>());
         return builder;
     }
 

@@ -20,9 +20,14 @@ public static class OrderRules
 }
 
 /// <summary>Sync rule with parameters in its message: <c>{Min}</c> and <c>{Max}</c>.</summary>
-public sealed class SkuRule<T>(int minLength, int maxLength) : ServiceRule<T, string?>
+public sealed class SkuRule<T>(int minLength, int maxLength) : ServiceRule<T, string?>, ISchemaHint
 {
     public override string Name => "sku";
+
+    // Shown in the OpenAPI document as the field's pattern.
+    public string? Format => null;
+
+    public string? Pattern => $"^[A-Z0-9-]{{{minLength},{maxLength}}}$";
 
     protected override bool Check(ValidationContext<T> context, string? value)
     {

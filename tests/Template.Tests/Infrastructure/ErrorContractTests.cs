@@ -49,6 +49,47 @@ public sealed class ErrorContractTests(ServiceFixture service)
         Assert.Contains("$.count", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"name\": \"probe\", \"count\": 3000000000}", "$.count")]
+    [InlineData("{\"name\": \"probe\", \"count\": 1.5}", "$.count")]
+    [InlineData("{\"name\": \"probe\", \"count\": 1, \"priority\": \"Urgent\"}", "$.priority")]
+    [InlineData("{\"name\": \"probe\", \"count\": 1, \"priority\": 7}", "$.priority")]
+    [InlineData("{\"name\": \"probe\", \"count\": null}", "$.count")]
+    [InlineData("{\"name\": null, \"count\": 1}", "name")]
+    public async Task Bad_values_are_400_naming_the_field_never_500(string body, string field)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Text(body).ToUrl(ProbeEndpoints.Echo);
+            s.WithRequestHeader("Content-Type", "application/json");
+            s.StatusCodeShouldBe(400);
+        });
+        var problem = await result.ReadProblemAsync(400);
+        Assert.Contains(field, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_nested_deeper_than_the_limit_is_400()
+    {
+        var deep = new string('[', 40) + new string(']', 40);
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Text($"{{\"name\": \"probe\", \"count\": 1, \"extra\": {deep}}}").ToUrl(ProbeEndpoints.Echo);
+            s.WithRequestHeader("Content-Type", "application/json");
+            s.StatusCodeShouldBe(400);
+        });
+        var problem = await result.ReadProblemAsync(400);
+        Assert.Contains("depth", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+
+        var shallow = new string('[', 20) + new string(']', 20);
+        await host.Scenario(s =>
+        {
+            s.Post.Text($"{{\"name\": \"probe\", \"count\": 1, \"extra\": {shallow}}}").ToUrl(ProbeEndpoints.Echo);
+            s.WithRequestHeader("Content-Type", "application/json");
+            s.StatusCodeShouldBe(200);
+        });
+    }
+
     [Fact]
     public async Task An_empty_body_is_400_saying_a_body_is_required()
     {

@@ -58,4 +58,10 @@ public sealed class SignupProbeValidator : AbstractValidator<SignupProbe>
     }
 }
 
-public sealed record EchoRequest(string Name, int Count, IReadOnlyList<string>? Tags);
+public sealed record EchoRequest(string Name, int Count, IReadOnlyList<string>? Tags, ProbePriority? Priority = null);
+
+public enum ProbePriority
+{
+    Low,
+    High,
+}

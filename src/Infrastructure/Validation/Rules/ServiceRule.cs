@@ -18,19 +18,37 @@ public abstract class ServiceRule<T, TProperty> : PropertyValidator<T, TProperty
     protected override string GetDefaultMessageTemplate(string errorCode) => Localized(errorCode, Name);
 }
 
+/// <summary>What a rule tells the OpenAPI document about the values it accepts (JSON Schema <c>format</c> and <c>pattern</c>).</summary>
+public interface ISchemaHint
+{
+    string? Format { get; }
+
+    string? Pattern { get; }
+}
+
 /// <summary>A string rule given by a predicate. Null and empty strings pass (absence is for NotEmpty to judge).</summary>
-public sealed class StringRule<T>(string code, Func<string, bool> isValid) : ServiceRule<T, string?>
+public sealed class StringRule<T>(string code, Func<string, bool> isValid, string? format = null, string? pattern = null)
+    : ServiceRule<T, string?>, ISchemaHint
 {
     public override string Name { get; } = code;
+
+    public string? Format { get; } = format;
+
+    public string? Pattern { get; } = pattern;
 
     protected override bool Check(ValidationContext<T> context, string? value) => value!.Length == 0 || isValid(value);
 }
 
 /// <summary>A string rule with arguments shown in its message (e.g. <c>{Values}</c>, <c>{Length}</c>).</summary>
-public sealed class StringRuleWithArguments<T>(string code, Func<string, bool> isValid, IReadOnlyDictionary<string, object> arguments)
-    : ServiceRule<T, string?>
+public sealed class StringRuleWithArguments<T>(
+    string code, Func<string, bool> isValid, IReadOnlyDictionary<string, object> arguments, string? format = null, string? pattern = null)
+    : ServiceRule<T, string?>, ISchemaHint
 {
     public override string Name { get; } = code;
+
+    public string? Format { get; } = format;
+
+    public string? Pattern { get; } = pattern;
 
     protected override bool Check(ValidationContext<T> context, string? value)
     {

@@ -13,19 +13,19 @@ public static partial class StandardsRules
     /// top-level domain of letters, 254 characters at most.
     /// </summary>
     public static IRuleBuilderOptions<T, string?> StrictEmail<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("email", IsStrictEmail));
+        rule.SetValidator(new StringRule<T>("email", IsStrictEmail, format: "email"));
 
     /// <summary>A phone number in E.164 form: <c>+</c>, a country code, at most 15 digits in all.</summary>
     public static IRuleBuilderOptions<T, string?> PhoneE164<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("phone_e164", v => E164Pattern().IsMatch(v)));
+        rule.SetValidator(new StringRule<T>("phone_e164", v => E164Pattern().IsMatch(v), pattern: "^\\+[1-9][0-9]{1,14}$"));
 
     /// <summary>An active ISO 4217 currency code in upper case (<c>EUR</c>).</summary>
     public static IRuleBuilderOptions<T, string?> CurrencyCode<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("currency", IsoCodes.Currencies.Contains));
+        rule.SetValidator(new StringRule<T>("currency", IsoCodes.Currencies.Contains, pattern: "^[A-Z]{3}$"));
 
     /// <summary>An assigned ISO 3166-1 alpha-2 country code in upper case (<c>DE</c>).</summary>
     public static IRuleBuilderOptions<T, string?> CountryCode<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("country", IsoCodes.Countries.Contains));
+        rule.SetValidator(new StringRule<T>("country", IsoCodes.Countries.Contains, pattern: "^[A-Z]{2}$"));
 
     /// <summary>A well-formed BCP 47 language tag (<c>en</c>, <c>de-CH</c>, <c>zh-Hant-TW</c>, <c>es-419</c>).</summary>
     public static IRuleBuilderOptions<T, string?> LanguageTag<T>(this IRuleBuilder<T, string?> rule) =>

@@ -11,11 +11,11 @@ public static partial class StringFormatRules
 {
     /// <summary>A UUID in its canonical 8-4-4-4-12 hexadecimal form (braces and other forms are refused).</summary>
     public static IRuleBuilderOptions<T, string?> Uuid<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("uuid", v => v.Length == 36 && Guid.TryParseExact(v, "D", out _)));
+        rule.SetValidator(new StringRule<T>("uuid", v => v.Length == 36 && Guid.TryParseExact(v, "D", out _), format: "uuid"));
 
     /// <summary>A ULID: 26 characters of Crockford base32, first character 0–7.</summary>
     public static IRuleBuilderOptions<T, string?> Ulid<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("ulid", v => UlidPattern().IsMatch(v)));
+        rule.SetValidator(new StringRule<T>("ulid", v => UlidPattern().IsMatch(v), pattern: "^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$"));
 
     /// <summary>An absolute URL with a host, whose scheme is one of <paramref name="schemes"/> (http and https by default).</summary>
     public static IRuleBuilderOptions<T, string?> Url<T>(this IRuleBuilder<T, string?> rule, params string[] schemes)
@@ -25,12 +25,13 @@ public static partial class StringFormatRules
             "url",
             v => Uri.TryCreate(v, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host)
                 && allowed.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase) && !v.Any(char.IsWhiteSpace),
-            new Dictionary<string, object> { ["Schemes"] = string.Join(", ", allowed) }));
+            new Dictionary<string, object> { ["Schemes"] = string.Join(", ", allowed) },
+            format: "uri"));
     }
 
     /// <summary>Lower-case ASCII letters and digits in words joined by single dashes (<c>my-first-post</c>).</summary>
     public static IRuleBuilderOptions<T, string?> Slug<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("slug", v => SlugPattern().IsMatch(v)));
+        rule.SetValidator(new StringRule<T>("slug", v => SlugPattern().IsMatch(v), pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$"));
 
     /// <summary>Letters only, in any script (<c>Zoë</c>, <c>Łódź</c>, <c>東京</c>).</summary>
     public static IRuleBuilderOptions<T, string?> Alpha<T>(this IRuleBuilder<T, string?> rule) =>
@@ -82,20 +83,20 @@ public static partial class StringFormatRules
 
     /// <summary>An IPv4 address in dotted-decimal form (<c>192.168.0.1</c>; <c>1.2.3</c> and leading zeros are refused).</summary>
     public static IRuleBuilderOptions<T, string?> IpV4Address<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("ipv4", IsIPv4));
+        rule.SetValidator(new StringRule<T>("ipv4", IsIPv4, format: "ipv4"));
 
     /// <summary>An IPv6 address (<c>2001:db8::1</c>).</summary>
     public static IRuleBuilderOptions<T, string?> IpV6Address<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("ipv6", IsIPv6));
+        rule.SetValidator(new StringRule<T>("ipv6", IsIPv6, format: "ipv6"));
 
     /// <summary>A 48-bit MAC address: six pairs of hex digits separated by <c>:</c> or <c>-</c>.</summary>
     public static IRuleBuilderOptions<T, string?> MacAddress<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("mac_address", v => MacPattern().IsMatch(v)));
+        rule.SetValidator(new StringRule<T>("mac_address", v => MacPattern().IsMatch(v), pattern: "^[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\\1){4}[0-9A-Fa-f]{2}$"));
 
     /// <summary>Exactly <paramref name="length"/> ASCII digits.</summary>
     public static IRuleBuilderOptions<T, string?> Digits<T>(this IRuleBuilder<T, string?> rule, int length) =>
         rule.SetValidator(new StringRuleWithArguments<T>(
-            "digits", v => v.Length == length && v.All(char.IsAsciiDigit), new Dictionary<string, object> { ["Length"] = length }));
+            "digits", v => v.Length == length && v.All(char.IsAsciiDigit), new Dictionary<string, object> { ["Length"] = length }, pattern: $"^[0-9]{{{length}}}$"));
 
     /// <summary>Between <paramref name="min"/> and <paramref name="max"/> ASCII digits.</summary>
     public static IRuleBuilderOptions<T, string?> DigitsBetween<T>(this IRuleBuilder<T, string?> rule, int min, int max) =>
@@ -104,7 +105,7 @@ public static partial class StringFormatRules
 
     /// <summary>A colour as <c>#rgb</c>, <c>#rgba</c>, <c>#rrggbb</c> or <c>#rrggbbaa</c>.</summary>
     public static IRuleBuilderOptions<T, string?> HexColor<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("hex_color", v => HexColorPattern().IsMatch(v)));
+        rule.SetValidator(new StringRule<T>("hex_color", v => HexColorPattern().IsMatch(v), pattern: "^#(?:[0-9A-Fa-f]{3,4}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$"));
 
     /// <summary>Standard base64 with correct padding.</summary>
     public static IRuleBuilderOptions<T, string?> Base64<T>(this IRuleBuilder<T, string?> rule) =>
