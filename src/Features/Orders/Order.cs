@@ -47,12 +47,13 @@ public sealed record OrderResponse(
     OrderStatus Status,
     DateTimeOffset PlacedAt,
     DateTimeOffset? ConfirmedAt,
-    DateTimeOffset? CancelledAt)
+    DateTimeOffset? CancelledAt,
+    int Version)
 {
     public static OrderResponse From(Order order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        return new(order.Id, order.CustomerEmail, order.Lines, order.Currency, order.Note, order.Status, order.PlacedAt, order.ConfirmedAt, order.CancelledAt);
+        return new(order.Id, order.CustomerEmail, order.Lines, order.Currency, order.Note, order.Status, order.PlacedAt, order.ConfirmedAt, order.CancelledAt, order.Version);
     }
 }
 

@@ -62,5 +62,5 @@ public sealed class OrdersOptions
     /// <summary>The SKUs that can be ordered (a stand-in for a product service).</summary>
     public IList<string> Catalog { get; } = [];
 
-    public IReadOnlyList<string> EffectiveCatalog => Catalog.Count > 0 ? [.. Catalog] : ["SKU-001", "SKU-002", "SKU-003", "SKU-004", "SKU-005"];
+    public IReadOnlyList<string> EffectiveCatalog => Catalog.Count > 0 ? [.. Catalog] : [.. Enumerable.Range(1, 10).Select(n => $"SKU-{n:000}")];
 }

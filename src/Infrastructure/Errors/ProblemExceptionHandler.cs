@@ -68,6 +68,7 @@ public sealed partial class ProblemExceptionHandler(
         ForbiddenException e => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden", e.Message),
         NotFoundException e => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not Found", e.Message),
         ConflictException e => Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Conflict", e.Message),
+        PreconditionFailedException e => Problem(StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "Precondition Failed", e.Message),
         BadHttpRequestException e => FromBadRequest(e, bodyPresent),
         _ when BackendUnavailable(exception) => Problem(
             StatusCodes.Status503ServiceUnavailable,

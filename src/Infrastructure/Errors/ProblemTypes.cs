@@ -9,6 +9,7 @@ public static class ProblemTypes
     public const string NotFound = "https://tools.ietf.org/html/rfc9110#section-15.5.5";
     public const string MethodNotAllowed = "https://tools.ietf.org/html/rfc9110#section-15.5.6";
     public const string Conflict = "https://tools.ietf.org/html/rfc9110#section-15.5.10";
+    public const string PreconditionFailed = "https://tools.ietf.org/html/rfc9110#section-15.5.13";
     public const string ContentTooLarge = "https://tools.ietf.org/html/rfc9110#section-15.5.14";
     public const string UnsupportedMediaType = "https://tools.ietf.org/html/rfc9110#section-15.5.16";
     public const string UnprocessableContent = "https://tools.ietf.org/html/rfc9110#section-15.5.21";

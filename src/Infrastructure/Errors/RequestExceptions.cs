@@ -16,3 +16,6 @@ public sealed class NotFoundException(string message) : Exception(message)
 
 /// <summary>The request conflicts with the current state of the resource (409).</summary>
 public sealed class ConflictException(string message) : Exception(message);
+
+/// <summary>A precondition the client set (e.g. <c>If-Match</c>) does not hold (412).</summary>
+public sealed class PreconditionFailedException(string message) : Exception(message);

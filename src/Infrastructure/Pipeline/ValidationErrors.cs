@@ -71,7 +71,8 @@ public static class ValidationErrors
 
             var bracket = segment.IndexOf('[', StringComparison.Ordinal);
             var name = bracket < 0 ? segment : segment[..bracket];
-            path.Append(JsonNamingPolicy.CamelCase.ConvertName(name));
+            // A name that is not a C# member (a header such as If-Match, set with OverridePropertyName) stays as written.
+            path.Append(name.Contains('-', StringComparison.Ordinal) ? name : JsonNamingPolicy.CamelCase.ConvertName(name));
             if (bracket >= 0)
             {
                 path.Append(segment.AsSpan(bracket));

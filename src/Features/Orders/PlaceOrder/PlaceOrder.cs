@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Template.Infrastructure.Endpoints;
 using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Pipeline;
+using Template.Infrastructure.Validation;
 using Template.Infrastructure.Validation.Rules;
 using Template.Infrastructure.Security;
 
@@ -53,6 +54,7 @@ public sealed class PlaceOrderValidator : AbstractValidator<PlaceOrderCommand>
 {
     public const int MaxLines = 50;
     public const int MaxQuantity = 1000;
+    public const int MaxTotalQuantity = 5000;
 
     public PlaceOrderValidator(IValidator<PlaceOrderLine> lineValidator)
     {
@@ -63,6 +65,13 @@ public sealed class PlaceOrderValidator : AbstractValidator<PlaceOrderCommand>
             .WithErrorCode("max_lines").WithMessage($"An order has at most {MaxLines} lines.");
         RuleFor(c => (IEnumerable<PlaceOrderLine>?)c.Lines).Distinct(line => line.Sku).OverridePropertyName(nameof(PlaceOrderCommand.Lines));
         RuleForEach(c => c.Lines).SetValidator(lineValidator);
+
+        // A check on the whole request (Laravel's "after" hook): only once the lines themselves are valid.
+        RuleFor(c => c.Lines)
+            .Must(lines => lines.Sum(l => l.Quantity) <= MaxTotalQuantity)
+            .When(c => c.Lines is { Count: > 0 } lines && lines.All(l => l is not null && l.Quantity is >= 1 and <= MaxQuantity))
+            .WithErrorCode("max_total_quantity")
+            .WithMessage(_ => ValidationSetup.Messages.GetString("max_total_quantity"));
     }
 }
 

@@ -101,6 +101,27 @@ public abstract class PlaceOrderTests(IServiceHostFixture service)
         Assert.Equal(code, problem.GetProperty("codes").GetProperty("lines[0].sku")[0].GetString());
     }
 
+    [SkippableTheory]
+    [InlineData("en", "The quantities of all lines together must not exceed 5000.")]
+    [InlineData("de", "Die Mengen aller Positionen zusammen dürfen 5000 nicht übersteigen.")]
+    public async Task A_check_on_the_whole_request_runs_once_the_lines_are_valid(string language, string message)
+    {
+        var lines = Enumerable.Range(1, 6).Select(n => new PlaceOrderLine($"SKU-{n:000}", 1000)).ToList();
+        var result = await Host.Scenario(s =>
+        {
+            s.Post.Json(new PlaceOrderCommand("a@example.com", lines, "EUR", null)).ToUrl(PlaceOrderEndpoint.Route);
+            s.As("alice");
+            s.WithRequestHeader("Accept-Language", language);
+            s.StatusCodeShouldBe(400);
+        });
+        var problem = await result.ReadProblemAsync(400);
+        Assert.Equal(message, problem.GetProperty("errors").GetProperty("lines")[0].GetString());
+        Assert.Equal("max_total_quantity", problem.GetProperty("codes").GetProperty("lines")[0].GetString());
+
+        // Five full lines are within the limit.
+        await Host.PlaceAsync("alice", new PlaceOrderCommand("a@example.com", lines[..5], "EUR", null));
+    }
+
     [SkippableFact]
     public async Task An_anonymous_caller_gets_401_even_with_an_invalid_body()
     {
