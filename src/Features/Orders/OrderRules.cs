@@ -1,5 +1,4 @@
 using FluentValidation;
-using FluentValidation.Validators;
 using Template.Infrastructure.Validation.Rules;
 
 namespace Template.Features.Orders;
@@ -37,14 +36,13 @@ public sealed class SkuRule<T>(int minLength, int maxLength) : ServiceRule<T, st
 }
 
 /// <summary>Async rule using a service the validator received from DI.</summary>
-public sealed class InCatalogRule<T>(IProductCatalog catalog) : AsyncPropertyValidator<T, string?>
+public sealed class InCatalogRule<T>(IProductCatalog catalog) : LocalizedAsyncRule<T, string?>
 {
     public override string Name => "sku_in_catalog";
 
     public override async Task<bool> IsValidAsync(ValidationContext<T> context, string? value, CancellationToken cancellation) =>
         string.IsNullOrEmpty(value) || await catalog.ExistsAsync(value, cancellation);
 
-    protected override string GetDefaultMessageTemplate(string errorCode) => Localized(errorCode, Name);
 }
 
 /// <summary>Messages of the Orders rules and the area's field names, in every shipped culture.</summary>

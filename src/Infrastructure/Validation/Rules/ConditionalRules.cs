@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Linq.Expressions;
 using FluentValidation;
-using FluentValidation.Validators;
 using Template.Infrastructure.Pipeline;
 
 namespace Template.Infrastructure.Validation.Rules;
@@ -62,7 +61,7 @@ public static class ConditionalRules
 
 public sealed class PresenceRule<T, TProperty>(
     string code, Func<T, object?> other, Func<object?, bool> applies, bool mustBePresent, string otherName, object? otherValue)
-    : PropertyValidator<T, TProperty>
+    : LocalizedRule<T, TProperty>
 {
     public override string Name { get; } = code;
 
@@ -77,10 +76,9 @@ public sealed class PresenceRule<T, TProperty>(
         return ConditionalRules.IsPresent(value) == mustBePresent;
     }
 
-    protected override string GetDefaultMessageTemplate(string errorCode) => Localized(errorCode, Name);
 }
 
-public sealed class ProhibitsRule<T, TProperty>(IReadOnlyList<Func<T, object?>> others, string otherNames) : PropertyValidator<T, TProperty>
+public sealed class ProhibitsRule<T, TProperty>(IReadOnlyList<Func<T, object?>> others, string otherNames) : LocalizedRule<T, TProperty>
 {
     public override string Name => "prohibits";
 
@@ -90,15 +88,13 @@ public sealed class ProhibitsRule<T, TProperty>(IReadOnlyList<Func<T, object?>> 
         return !ConditionalRules.IsPresent(value) || !others.Any(o => ConditionalRules.IsPresent(o(context.InstanceToValidate)));
     }
 
-    protected override string GetDefaultMessageTemplate(string errorCode) => Localized(errorCode, Name);
 }
 
-public sealed class ConfirmedRule<T, TProperty>(Func<T, TProperty> confirmation) : PropertyValidator<T, TProperty>
+public sealed class ConfirmedRule<T, TProperty>(Func<T, TProperty> confirmation) : LocalizedRule<T, TProperty>
 {
     public override string Name => "confirmed";
 
     public override bool IsValid(ValidationContext<T> context, TProperty value) =>
         EqualityComparer<TProperty>.Default.Equals(value, confirmation(context.InstanceToValidate));
 
-    protected override string GetDefaultMessageTemplate(string errorCode) => Localized(errorCode, Name);
 }

@@ -1,5 +1,4 @@
 using FluentValidation;
-using FluentValidation.Validators;
 
 namespace Template.Infrastructure.Validation.Rules;
 
@@ -18,12 +17,11 @@ public static class DataSourceRules
         rule.SetAsyncValidator(new DataSourceRule<T, TProperty>("unique", async (value, token) => !await isTaken(value, token)));
 }
 
-public sealed class DataSourceRule<T, TProperty>(string code, Func<TProperty, CancellationToken, ValueTask<bool>> check) : AsyncPropertyValidator<T, TProperty>
+public sealed class DataSourceRule<T, TProperty>(string code, Func<TProperty, CancellationToken, ValueTask<bool>> check) : LocalizedAsyncRule<T, TProperty>
 {
     public override string Name { get; } = code;
 
     public override async Task<bool> IsValidAsync(ValidationContext<T> context, TProperty value, CancellationToken cancellation) =>
         value is null || (value is string text && text.Length == 0) || await check(value, cancellation);
 
-    protected override string GetDefaultMessageTemplate(string errorCode) => Localized(errorCode, Name);
 }

@@ -1,5 +1,4 @@
 using FluentValidation;
-using FluentValidation.Validators;
 
 namespace Template.Infrastructure.Validation.Rules;
 
@@ -39,7 +38,7 @@ public static class FileRules
     }
 }
 
-public sealed class FileRule<T>(string code, Func<IFormFile, byte[], bool> isValid, Dictionary<string, object> arguments) : PropertyValidator<T, IFormFile?>
+public sealed class FileRule<T>(string code, Func<IFormFile, byte[], bool> isValid, Dictionary<string, object> arguments) : LocalizedRule<T, IFormFile?>
 {
     public override string Name { get; } = code;
 
@@ -53,7 +52,6 @@ public sealed class FileRule<T>(string code, Func<IFormFile, byte[], bool> isVal
         return value is null || isValid(value, FileSignatures.ReadHead(value));
     }
 
-    protected override string GetDefaultMessageTemplate(string errorCode) => Localized(errorCode, Name);
 }
 
 internal static class FileSignatures

@@ -8,14 +8,26 @@ namespace Template.Infrastructure.Validation.Rules;
 /// (snake_case, e.g. <c>uuid</c>) and the key of the rule's message in every shipped culture
 /// (<see cref="Messages.ValidationMessages"/>). A null value passes: only required-kind rules reject absence.
 /// </summary>
-public abstract class ServiceRule<T, TProperty> : PropertyValidator<T, TProperty>
+public abstract class ServiceRule<T, TProperty> : LocalizedRule<T, TProperty>
 {
     public sealed override bool IsValid(ValidationContext<T> context, TProperty value) =>
         value is null || Check(context, value);
 
     protected abstract bool Check(ValidationContext<T> context, TProperty value);
+}
 
-    protected override string GetDefaultMessageTemplate(string errorCode) => Localized(errorCode, Name);
+/// <summary>A FluentValidation rule whose message is looked up by its <c>Name</c> in the current UI culture.</summary>
+public abstract class LocalizedRule<T, TProperty> : PropertyValidator<T, TProperty>
+{
+    // The member is FluentValidation's GetDefaultMessage-T-emplate, spelled with an escape so that renaming
+    // this project when a service is generated leaves the framework's name alone.
+    protected override string GetDefaultMessage\u0054emplate(string errorCode) => Localized(errorCode, Name);
+}
+
+/// <summary>The async counterpart of <see cref="LocalizedRule{T, TProperty}"/>, for rules that ask a data source.</summary>
+public abstract class LocalizedAsyncRule<T, TProperty> : AsyncPropertyValidator<T, TProperty>
+{
+    protected override string GetDefaultMessage\u0054emplate(string errorCode) => Localized(errorCode, Name);
 }
 
 /// <summary>What a rule tells the OpenAPI document about the values it accepts (JSON Schema <c>format</c> and <c>pattern</c>).</summary>

@@ -94,14 +94,13 @@ public sealed class DecimalRule<T>(string code, Func<decimal, bool> isValid, Dic
     internal NonNullable<int> ForInt() => new(this, v => v);
 
     /// <summary>The same rule on a non-nullable property.</summary>
-    internal sealed class NonNullable<TValue>(DecimalRule<T> inner, Func<TValue, decimal> convert) : FluentValidation.Validators.PropertyValidator<T, TValue>
+    internal sealed class NonNullable<TValue>(DecimalRule<T> inner, Func<TValue, decimal> convert) : LocalizedRule<T, TValue>
     {
         public override string Name => inner.Name;
 
         public override bool IsValid(FluentValidation.ValidationContext<T> context, TValue value) => inner.IsValid(context, convert(value));
 
-        protected override string GetDefaultMessageTemplate(string errorCode) => Localized(errorCode, Name);
-    }
+        }
 }
 
 public sealed class MomentRule<T>(string code, TimeProvider clock, TimeSpan offset, Func<DateTimeOffset, DateTimeOffset, bool> compare)
@@ -129,11 +128,10 @@ public sealed class DistinctRule<T, TItem, TKey>(Func<TItem, TKey> key) : Servic
 }
 
 /// <summary>Required-kind: unlike other rules, absence fails.</summary>
-public sealed class AcceptedRule<T, TProperty>(Func<TProperty, bool> isAccepted) : FluentValidation.Validators.PropertyValidator<T, TProperty>
+public sealed class AcceptedRule<T, TProperty>(Func<TProperty, bool> isAccepted) : LocalizedRule<T, TProperty>
 {
     public override string Name => "accepted";
 
     public override bool IsValid(FluentValidation.ValidationContext<T> context, TProperty value) => isAccepted(value);
 
-    protected override string GetDefaultMessageTemplate(string errorCode) => Localized(errorCode, Name);
 }
