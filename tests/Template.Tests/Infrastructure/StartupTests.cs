@@ -77,6 +77,9 @@ public sealed class StartupTests(ServiceFixture service)
     [InlineData("Jobs:Retry:Attempts", "-1", "Jobs:Retry:Attempts")]
     [InlineData("Jobs:Retry:MaxDelay", "00:00:01", "Jobs:Retry:MaxDelay")]
     [InlineData("Cache:DefaultDuration", "00:00:00", "Cache:DefaultDuration")]
+    [InlineData("Validation:StatusCode", "500", "Validation:StatusCode")]
+    [InlineData("Validation:SupportedCultures:0", "not-a-culture-at-all", "Validation:SupportedCultures")]
+    [InlineData("Http:MaxJsonDepth", "0", "Http:MaxJsonDepth")]
     public void A_bad_setting_fails_start_up_validation_naming_the_key(string key, string value, string named)
     {
         var failure = ServiceFixture.ValidateSettings("Development", new Dictionary<string, string?> { [key] = value });
