@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Template.Infrastructure.Errors;
 
 namespace Template.Features.Orders;
 
@@ -22,22 +21,6 @@ public interface IOrderStore
 
     /// <summary>Deletes <paramref name="current"/> unless another writer changed it since it was read.</summary>
     ValueTask<bool> RemoveAsync(Order current, CancellationToken cancellationToken);
-}
-
-public static class OrderStoreExtensions
-{
-    /// <summary>
-    /// The order if <paramref name="ownerId"/> owns it. Another caller's order answers 404 like a missing
-    /// one, not 403, so ids cannot be probed for existence.
-    /// </summary>
-    public static async ValueTask<Order> GetOwnedAsync(this IOrderStore store, Guid id, string ownerId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        var order = await store.FindAsync(id, cancellationToken);
-        return order is not null && string.Equals(order.OwnerId, ownerId, StringComparison.Ordinal)
-            ? order
-            : throw NotFoundException.For("Order", id);
-    }
 }
 
 /// <summary>Process-local store: the embedded default when no database or Redis is configured.</summary>

@@ -29,6 +29,8 @@ public sealed class OrdersModule : IFeatureModule
         }
 
         services.AddSingleton<IProductCatalog, ConfiguredProductCatalog>();
+        services.AddOrderGates();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, OrderPolicy>();
         services.AddRecurringJob(PurgeJobId, Cron.Hourly(), new PurgeCancelledOrdersCommand());
         foreach (var (culture, messages) in OrderMessages.Rules)
         {

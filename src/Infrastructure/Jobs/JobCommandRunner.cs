@@ -9,7 +9,7 @@ namespace Template.Infrastructure.Jobs;
 /// What a worker executes for every queued command. Hangfire creates it in a fresh DI scope per job, so
 /// the command's handler and behaviors get scoped services exactly as an HTTP request does.
 /// </summary>
-public sealed class JobCommandRunner(ISender sender)
+public sealed class JobCommandRunner(ISender sender, Security.ScopeCaller caller)
 {
     public const string TelemetryName = "Template.Jobs";
 
@@ -25,6 +25,8 @@ public sealed class JobCommandRunner(ISender sender)
     {
         ArgumentNullException.ThrowIfNull(command);
         var name = typeof(TCommand).Name;
+        // A job acts as the system principal with the abilities its command declares, never as a user.
+        caller.RunAsSystem(typeof(TCommand));
         using var activity = Source.StartActivity($"job {name}", ActivityKind.Consumer);
         try
         {

@@ -67,11 +67,11 @@ public static class JobsSetup
         .UseSimpleAssemblyNameTypeSerializer()
         .UseRecommendedSerializerSettings(json => json.ContractResolver = new CommandContractResolver());
 
-    /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, open to the admin policy only, in every environment.</summary>
+    /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, behind the <c>jobs.dashboard</c> gate, in every environment.</summary>
     public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder app)
     {
         app.MapHangfireDashboardWithAuthorizationPolicy(
-                AuthorizationPolicies.Admin,
+                Gates.JobsDashboard,
                 DashboardPath,
                 new DashboardOptions { DashboardTitle = "Jobs", DisplayStorageConnectionString = false, AppPath = null })
             .ExcludeFromDescription();

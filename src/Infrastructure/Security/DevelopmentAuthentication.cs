@@ -79,7 +79,10 @@ public static class SecuritySetup
     public static IServiceCollection AddServiceSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHttpContextAccessor();
+        services.AddScoped<ScopeCaller>();
         services.AddScoped<IRequestCaller, HttpRequestCaller>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, GateHandler>();
+        services.AddGate(Gates.JobsDashboard, user => user.IsInRole(Roles.Admin));
 
         services.AddOptions<DevelopmentAuthenticationOptions>()
             .Bind(configuration.GetSection(DevelopmentAuthenticationOptions.Section))
@@ -100,8 +103,7 @@ public static class SecuritySetup
                 .AddScheme<AuthenticationSchemeOptions, AnonymousOnlyAuthenticationHandler>(AnonymousOnlyAuthenticationHandler.SchemeName, null);
         }
 
-        services.AddAuthorizationBuilder()
-            .AddPolicy(AuthorizationPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(AuthorizationPolicies.AdminRole));
+        services.AddAuthorization();
         return services;
     }
 }

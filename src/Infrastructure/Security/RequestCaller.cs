@@ -14,12 +14,12 @@ public interface IRequestCaller
     string RequiredId { get; }
 }
 
-/// <summary>The caller of the current HTTP request.</summary>
-public sealed class HttpRequestCaller(IHttpContextAccessor accessor) : IRequestCaller
+/// <summary>The caller of the current HTTP request, or the principal a job scope runs as.</summary>
+public sealed class HttpRequestCaller(IHttpContextAccessor accessor, ScopeCaller scope) : IRequestCaller
 {
     private static readonly ClaimsPrincipal Anonymous = new(new ClaimsIdentity());
 
-    public ClaimsPrincipal Principal => accessor.HttpContext?.User ?? Anonymous;
+    public ClaimsPrincipal Principal => scope.Principal ?? accessor.HttpContext?.User ?? Anonymous;
 
     public string? Id => Principal.Identity?.IsAuthenticated == true
         ? Principal.FindFirstValue("sub") ?? Principal.FindFirstValue(ClaimTypes.NameIdentifier)

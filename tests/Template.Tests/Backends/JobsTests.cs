@@ -68,6 +68,7 @@ public sealed class JobsTests
     [InlineData("Development", null, null, 401)]
     [InlineData("Development", "ivan", null, 403)]
     [InlineData("Development", "root", "admin", 200)]
+    [InlineData("Development", "chief", "super-admin", 200)]
     [InlineData("Production", null, null, 401)]
     public async Task The_dashboard_is_for_the_admin_policy_only_in_every_environment(string environment, string? user, string? role, int status)
     {

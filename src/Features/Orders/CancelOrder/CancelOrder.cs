@@ -30,13 +30,13 @@ public sealed record CancelOrderCommand(Guid Id) : ICommand<OrderResponse>, IInv
     public IReadOnlyCollection<string> InvalidatesCacheTags => [OrderCacheTags.Order(Id)];
 }
 
-public sealed class CancelOrderHandler(IOrderStore store, IRequestCaller caller, TimeProvider clock)
+public sealed class CancelOrderHandler(IOrderStore store, IRequestCaller caller, IAuthorizationService authorization, TimeProvider clock)
     : ICommandHandler<CancelOrderCommand, OrderResponse>
 {
     public async ValueTask<OrderResponse> Handle(CancelOrderCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var order = await store.GetOwnedAsync(command.Id, caller.RequiredId, cancellationToken);
+        var order = await store.GetAuthorizedAsync(authorization, caller, command.Id, OrderOperations.Cancel, cancellationToken);
         if (!order.CanCancel)
         {
             throw new ConflictException($"Order '{order.Id}' is {order.Status} and can no longer be cancelled.");

@@ -63,12 +63,12 @@ public sealed class ChangeOrderNoteValidator : AbstractValidator<ChangeOrderNote
     }
 }
 
-public sealed class ChangeOrderNoteHandler(IOrderStore store, IRequestCaller caller) : ICommandHandler<ChangeOrderNoteCommand, OrderResponse>
+public sealed class ChangeOrderNoteHandler(IOrderStore store, IRequestCaller caller, IAuthorizationService authorization) : ICommandHandler<ChangeOrderNoteCommand, OrderResponse>
 {
     public async ValueTask<OrderResponse> Handle(ChangeOrderNoteCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var order = await store.GetOwnedAsync(command.Id, caller.RequiredId, cancellationToken);
+        var order = await store.GetAuthorizedAsync(authorization, caller, command.Id, OrderOperations.Update, cancellationToken);
         if (order.Version != command.ExpectedVersion)
         {
             throw new PreconditionFailedException($"Order '{order.Id}' is at version {order.Version}, not {command.ExpectedVersion}; read it again.");

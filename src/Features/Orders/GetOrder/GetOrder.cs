@@ -30,11 +30,11 @@ public sealed record GetOrderQuery(Guid Id) : IQuery<OrderResponse>, ICachedQuer
     public IReadOnlyCollection<string> CacheTags => [OrderCacheTags.Order(Id)];
 }
 
-public sealed class GetOrderHandler(IOrderStore store, IRequestCaller caller) : IQueryHandler<GetOrderQuery, OrderResponse>
+public sealed class GetOrderHandler(IOrderStore store, IRequestCaller caller, IAuthorizationService authorization) : IQueryHandler<GetOrderQuery, OrderResponse>
 {
     public async ValueTask<OrderResponse> Handle(GetOrderQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return OrderResponse.From(await store.GetOwnedAsync(query.Id, caller.RequiredId, cancellationToken));
+        return OrderResponse.From(await store.GetAuthorizedAsync(authorization, caller, query.Id, OrderOperations.View, cancellationToken));
     }
 }

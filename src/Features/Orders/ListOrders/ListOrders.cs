@@ -24,7 +24,7 @@ public sealed class ListOrdersEndpoint : IEndpoint
 }
 
 /// <summary>Which page to return; <c>page</c> starts at 1.</summary>
-[Authorize]
+[Authorize(Policy = OrderGates.ViewAny)]
 public sealed record ListOrdersQuery(int Page = 1, int PageSize = 20) : IQuery<OrderPage>;
 
 public sealed record OrderPage(IReadOnlyList<OrderSummary> Items, int Page, int PageSize, int TotalCount, int TotalPages);

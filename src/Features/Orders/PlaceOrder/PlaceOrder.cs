@@ -33,7 +33,7 @@ public sealed class PlaceOrderEndpoint : IEndpoint
 }
 
 /// <summary>The order to place, as the client sends it.</summary>
-[Authorize]
+[Authorize(Policy = OrderGates.Create)]
 public sealed record PlaceOrderCommand(
     string CustomerEmail,
     IReadOnlyList<PlaceOrderLine> Lines,

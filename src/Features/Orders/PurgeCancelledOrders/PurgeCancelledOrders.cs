@@ -1,4 +1,6 @@
 using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Template.Infrastructure.Security;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 
@@ -8,6 +10,8 @@ namespace Template.Features.Orders.PurgeCancelledOrders;
 /// Recurring clean-up (registered in <see cref="OrdersModule"/>): deletes orders cancelled longer ago than
 /// <c>Orders:PurgeCancelledAfter</c>, in batches, so the store does not grow without bound.
 /// </summary>
+[Authorize(Policy = OrderGates.Purge)]
+[JobAbilities(OrderGates.Purge)]
 public sealed record PurgeCancelledOrdersCommand : ICommand;
 
 public sealed partial class PurgeCancelledOrdersHandler(

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Template.Features.Orders;
 using Template.Features.Orders.PlaceOrder;
 using Template.Features.Orders.PurgeCancelledOrders;
+using Template.Infrastructure.Jobs;
 using Template.Tests.Support;
 
 namespace Template.Tests.Features.Orders;
@@ -59,13 +60,31 @@ public abstract class OrderJobsTests(IServiceHostFixture service)
             await Store.AddAsync(order, CancellationToken.None);
         }
 
-        await SendAsync(new PurgeCancelledOrdersCommand());
+        // Through the job queue: the purge runs as the system principal with the orders.purge ability.
+        var jobId = Host.Services.GetRequiredService<IJobDispatcher>().Enqueue(new PurgeCancelledOrdersCommand(), JobQueues.Low);
+        await JobWaits.WaitForStateAsync(Host.Services.GetRequiredService<Hangfire.JobStorage>(), jobId, Hangfire.States.SucceededState.StateName);
 
         Assert.Null(await Store.FindAsync(old.Id, CancellationToken.None));
         Assert.NotNull(await Store.FindAsync(recent.Id, CancellationToken.None));
         Assert.NotNull(await Store.FindAsync(open.Id, CancellationToken.None));
         var (items, _) = await Store.ListByOwnerAsync("purge-owner", 0, 100, CancellationToken.None);
         Assert.DoesNotContain(items, o => o.Id == old.Id);
+    }
+
+    [SkippableFact]
+    public async Task No_user_may_run_the_purge_not_even_an_admin()
+    {
+        using var scope = Host.Services.CreateScope();
+        var accessor = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>();
+        accessor.HttpContext = new Microsoft.AspNetCore.Http.DefaultHttpContext
+        {
+            User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                [new System.Security.Claims.Claim("sub", "ada"), new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, "admin")], "test")),
+        };
+        var refused = await Assert.ThrowsAsync<Template.Infrastructure.Errors.ForbiddenException>(async () =>
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new PurgeCancelledOrdersCommand()));
+        Assert.Contains("'orders.purge' ability", refused.Message, StringComparison.Ordinal);
+        accessor.HttpContext = null;
     }
 
     [SkippableFact]

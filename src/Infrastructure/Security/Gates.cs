@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Template.Infrastructure.Security;
+
+/// <summary>
+/// Gates, Laravel-style: a named ability and who may use it, registered with <see cref="GateRegistration.AddGate"/>.
+/// A gate is an authorization policy of the same name, so it works on endpoints (<c>RequireAuthorization</c>) and
+/// on requests (<c>[Authorize(Policy = ...)]</c>, enforced by the pipeline before validation).
+/// </summary>
+public static class Gates
+{
+    /// <summary>Open the Hangfire dashboard at /jobs.</summary>
+    public const string JobsDashboard = "jobs.dashboard";
+
+    /// <summary>The claim type that grants one ability outright (given to the principal jobs run as).</summary>
+    public const string AbilityClaim = "ability";
+}
+
+/// <summary>Role names the service gives meaning to.</summary>
+public static class Roles
+{
+    public const string Admin = "admin";
+
+    /// <summary>Allowed every gate and every policy operation: the "before" rule.</summary>
+    public const string SuperAdmin = "super-admin";
+}
+
+public static class GateRegistration
+{
+    /// <summary>Defines <paramref name="ability"/>: a caller may use it when <paramref name="allows"/> says so.</summary>
+    public static IServiceCollection AddGate(this IServiceCollection services, string ability, Func<ClaimsPrincipal, bool> allows)
+    {
+        services.Configure<AuthorizationOptions>(options =>
+            options.AddPolicy(ability, policy => policy.AddRequirements(new GateRequirement(ability, allows))));
+        return services;
+    }
+
+    /// <summary>The "before" rule every gate and policy applies first.</summary>
+    public static bool AllowedEverything(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.IsInRole(Roles.SuperAdmin);
+    }
+
+    public static bool HasAbility(this ClaimsPrincipal user, string ability)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.HasClaim(Gates.AbilityClaim, ability);
+    }
+}
+
+public sealed record GateRequirement(string Ability, Func<ClaimsPrincipal, bool> Allows) : IAuthorizationRequirement;
+
+/// <summary>Decides a gate: the before rule, then an ability granted outright, then the gate's own rule.</summary>
+public sealed class GateHandler : AuthorizationHandler<GateRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, GateRequirement requirement)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(requirement);
+        if (context.User.AllowedEverything() || context.User.HasAbility(requirement.Ability) || requirement.Allows(context.User))
+        {
+            context.Succeed(requirement);
+        }
+        else
+        {
+            context.Fail(new AuthorizationFailureReason(this, $"This requires the '{requirement.Ability}' ability."));
+        }
+
+        return Task.CompletedTask;
+    }
+}
