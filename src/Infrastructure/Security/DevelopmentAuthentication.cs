@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
 namespace Template.Infrastructure.Security;
@@ -76,6 +77,8 @@ public sealed class AnonymousOnlyAuthenticationHandler(
 /// <summary>Wires authentication and authorization.</summary>
 public static class SecuritySetup
 {
+    private const string EitherScheme = "BearerOrDevelopment";
+
     public static IServiceCollection AddServiceSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHttpContextAccessor();
@@ -89,18 +92,46 @@ public static class SecuritySetup
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DevelopmentAuthenticationOptions>, DevelopmentAuthenticationOptionsValidator>();
 
-        var development = configuration.GetSection(DevelopmentAuthenticationOptions.Section).Get<DevelopmentAuthenticationOptions>();
-        if (development?.Enabled == true)
+        services.AddOptions<AuthOptions>()
+            .Bind(configuration.GetSection(AuthOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var development = configuration.GetSection(DevelopmentAuthenticationOptions.Section).Get<DevelopmentAuthenticationOptions>()?.Enabled == true;
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var bearer = auth.Authority is not null;
+
+        // One default scheme: bearer tokens when an authority is configured, the header stand-in in Development
+        // (chosen per request when both are on), otherwise a scheme that authenticates nobody and answers 401.
+        var defaultScheme = (bearer, development) switch
         {
-            services.AddAuthentication(DevelopmentAuthenticationHandler.SchemeName)
-                .AddScheme<AuthenticationSchemeOptions, DevelopmentAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
+            (true, true) => EitherScheme,
+            (true, false) => JwtBearerDefaults.AuthenticationScheme,
+            (false, true) => DevelopmentAuthenticationHandler.SchemeName,
+            _ => AnonymousOnlyAuthenticationHandler.SchemeName,
+        };
+        var authentication = services.AddAuthentication(defaultScheme);
+        if (bearer)
+        {
+            authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, options => BearerTokens.Configure(options, auth));
         }
-        else
+
+        if (development)
         {
-            // No credentials are accepted yet: every caller is anonymous, and endpoints that require
-            // authorization (such as the jobs dashboard) answer 401 through this scheme's challenge.
-            services.AddAuthentication(AnonymousOnlyAuthenticationHandler.SchemeName)
-                .AddScheme<AuthenticationSchemeOptions, AnonymousOnlyAuthenticationHandler>(AnonymousOnlyAuthenticationHandler.SchemeName, null);
+            authentication.AddScheme<AuthenticationSchemeOptions, DevelopmentAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
+        }
+
+        if (bearer && development)
+        {
+            authentication.AddPolicyScheme(EitherScheme, null, options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(DevelopmentAuthenticationHandler.UserHeader)
+                    ? DevelopmentAuthenticationHandler.SchemeName
+                    : JwtBearerDefaults.AuthenticationScheme);
+        }
+
+        if (!bearer && !development)
+        {
+            authentication.AddScheme<AuthenticationSchemeOptions, AnonymousOnlyAuthenticationHandler>(AnonymousOnlyAuthenticationHandler.SchemeName, null);
         }
 
         services.AddAuthorization();

@@ -1,0 +1,95 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Template.Infrastructure.Security;
+
+/// <summary>
+/// The service as an OAuth 2.0 resource server (<c>Auth</c> section): access tokens from <see cref="Authority"/>,
+/// whose discovery document and JWKS give the issuer and the signing keys, refreshed when keys rotate.
+/// </summary>
+public sealed class AuthOptions : IValidatableObject
+{
+    public const string Section = "Auth";
+
+    /// <summary>The token issuer, e.g. <c>https://login.example.com/realms/acme</c>. Empty: no bearer tokens accepted.</summary>
+    public Uri? Authority { get; set; }
+
+    /// <summary>The audience tokens must be issued for (<c>aud</c>).</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>Tolerance for clock differences on <c>exp</c> and <c>nbf</c>; at most 30 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30", ErrorMessage = "Auth:ClockSkew must be between 00:00:00 and 00:00:30.")]
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Signature algorithms accepted; <c>none</c> and HMAC never are.</summary>
+    public IList<string> Algorithms { get; } = [];
+
+    /// <summary>Accepted <c>typ</c> headers; RFC 9068 access tokens are <c>at+jwt</c>, which keeps ID tokens out.</summary>
+    public IList<string> TokenTypes { get; } = [];
+
+    /// <summary>Whether the discovery document must be fetched over HTTPS. Only a loopback authority may turn it off.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>Shortest time between two fetches of the discovery document when an unknown key id is seen.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Auth:MetadataRefreshInterval must be between 00:00:01 and 1.00:00:00.")]
+    public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    public IReadOnlyList<string> EffectiveAlgorithms => Algorithms.Count > 0
+        ? [.. Algorithms]
+        : [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256];
+
+    public IReadOnlyList<string> EffectiveTokenTypes => TokenTypes.Count > 0 ? [.. TokenTypes] : ["at+jwt"];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Authority is null)
+        {
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(Audience))
+        {
+            yield return new ValidationResult("Auth:Audience is required when Auth:Authority is set.", [nameof(Audience)]);
+        }
+
+        if (EffectiveAlgorithms.Any(a => a.StartsWith("HS", StringComparison.OrdinalIgnoreCase) || a.Equals("none", StringComparison.OrdinalIgnoreCase)))
+        {
+            yield return new ValidationResult("Auth:Algorithms may not include none or HMAC algorithms.", [nameof(Algorithms)]);
+        }
+
+        if (!RequireHttpsMetadata && !Authority.IsLoopback)
+        {
+            yield return new ValidationResult("Auth:RequireHttpsMetadata may be false only for a loopback Auth:Authority.", [nameof(RequireHttpsMetadata)]);
+        }
+    }
+}
+
+internal static class BearerTokens
+{
+    public static void Configure(JwtBearerOptions bearer, AuthOptions auth)
+    {
+        bearer.Authority = auth.Authority!.ToString();
+        bearer.Audience = auth.Audience;
+        bearer.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+        bearer.RefreshInterval = auth.MetadataRefreshInterval;
+        bearer.MapInboundClaims = false;
+        bearer.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidAudience = auth.Audience,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            ClockSkew = auth.ClockSkew,
+            ValidAlgorithms = auth.EffectiveAlgorithms,
+            ValidTypes = auth.EffectiveTokenTypes,
+            NameClaimType = "sub",
+            RoleClaimType = "role",
+            // Keys come only from the authority's JWKS: jku, x5u and embedded jwk headers are never followed.
+            TryAllIssuerSigningKeys = false,
+        };
+    }
+}
