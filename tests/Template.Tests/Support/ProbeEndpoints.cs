@@ -17,11 +17,13 @@ public sealed class ProbeEndpoints : IEndpoint
     public const string Throw = "/_probe/throw/{kind}";
     public const string Query = "/_probe/query";
     public const string Validate = "/_probe/validate";
+    public const string Me = "/_probe/me";
 
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost(Echo, (EchoRequest request) => TypedResults.Ok(request)).WithTags("Probe");
         app.MapGet(Query, (int page) => TypedResults.Ok(page)).WithTags("Probe");
+        app.MapGet(Me, (Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id)).RequireAuthorization().WithTags("Probe");
         // The service's validation behavior around a test validator: the contract without the sample area.
         app.MapPost(Validate, async (SignupProbe request, CancellationToken cancellationToken) =>
         {

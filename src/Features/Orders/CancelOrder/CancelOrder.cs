@@ -33,21 +33,31 @@ public sealed record CancelOrderCommand(Guid Id) : ICommand<OrderResponse>, IInv
 public sealed class CancelOrderHandler(IOrderStore store, IRequestCaller caller, IAuthorizationService authorization, TimeProvider clock)
     : ICommandHandler<CancelOrderCommand, OrderResponse>
 {
+    // Cancelling is idempotent, so losing a race with another writer (e.g. the confirmation job) is retried
+    // on a fresh read rather than handed to the client as a conflict.
+    private const int Attempts = 3;
+
     public async ValueTask<OrderResponse> Handle(CancelOrderCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var order = await store.GetAuthorizedAsync(authorization, caller, command.Id, OrderOperations.Cancel, cancellationToken);
-        if (!order.CanCancel)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new ConflictException($"Order '{order.Id}' is {order.Status} and can no longer be cancelled.");
-        }
+            var order = await store.GetAuthorizedAsync(authorization, caller, command.Id, OrderOperations.Cancel, cancellationToken);
+            if (!order.CanCancel)
+            {
+                throw new ConflictException($"Order '{order.Id}' is {order.Status} and can no longer be cancelled.");
+            }
 
-        var cancelled = order.Cancel(clock.GetUtcNow());
-        if (!ReferenceEquals(cancelled, order) && !await store.ReplaceAsync(order, cancelled, cancellationToken))
-        {
-            throw new ConflictException($"Order '{order.Id}' was changed by another request; read it again and retry.");
-        }
+            var cancelled = order.Cancel(clock.GetUtcNow());
+            if (ReferenceEquals(cancelled, order) || await store.ReplaceAsync(order, cancelled, cancellationToken))
+            {
+                return OrderResponse.From(cancelled);
+            }
 
-        return OrderResponse.From(cancelled);
+            if (attempt == Attempts)
+            {
+                throw new ConflictException($"Order '{order.Id}' keeps being changed by other requests; read it again and retry.");
+            }
+        }
     }
 }
