@@ -23,7 +23,7 @@ public sealed class ProbeEndpoints : IEndpoint
     {
         app.MapPost(Echo, (EchoRequest request) => TypedResults.Ok(request)).WithTags("Probe");
         app.MapGet(Query, (int page) => TypedResults.Ok(page)).WithTags("Probe");
-        app.MapGet(Me, (Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id)).RequireAuthorization().WithTags("Probe");
+        app.MapGet(Me, ([Microsoft.AspNetCore.Mvc.FromServices] Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id)).RequireAuthorization().WithTags("Probe");
         // The service's validation behavior around a test validator: the contract without the sample area.
         app.MapPost(Validate, async (SignupProbe request, CancellationToken cancellationToken) =>
         {
