@@ -18,9 +18,13 @@ public static class OrderGates
     /// <summary>Delete old cancelled orders: given to the recurring job, to no user.</summary>
     public const string Purge = "orders.purge";
 
+    /// <summary>Token scopes the gates ask for when the caller's token carries scopes.</summary>
+    public const string ReadScope = "orders.read";
+    public const string WriteScope = "orders.write";
+
     public static IServiceCollection AddOrderGates(this IServiceCollection services) => services
-        .AddGate(ViewAny, user => user.Identity?.IsAuthenticated == true)
-        .AddGate(Create, user => user.Identity?.IsAuthenticated == true)
+        .AddGate(ViewAny, user => user.Identity?.IsAuthenticated == true, ReadScope)
+        .AddGate(Create, user => user.Identity?.IsAuthenticated == true, WriteScope)
         .AddGate(Purge, _ => false);
 }
 

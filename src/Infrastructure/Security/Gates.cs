@@ -28,12 +28,25 @@ public static class Roles
 
 public static class GateRegistration
 {
-    /// <summary>Defines <paramref name="ability"/>: a caller may use it when <paramref name="allows"/> says so.</summary>
-    public static IServiceCollection AddGate(this IServiceCollection services, string ability, Func<ClaimsPrincipal, bool> allows)
+    /// <summary>
+    /// Defines <paramref name="ability"/>: a caller may use it when <paramref name="allows"/> says so and, when the caller
+    /// comes with an access token that carries scopes, the token was granted <paramref name="scope"/>. A token's
+    /// scopes only narrow what its user may do; they never widen it.
+    /// </summary>
+    public static IServiceCollection AddGate(this IServiceCollection services, string ability, Func<ClaimsPrincipal, bool> allows, string? scope = null)
     {
         services.Configure<AuthorizationOptions>(options =>
-            options.AddPolicy(ability, policy => policy.AddRequirements(new GateRequirement(ability, allows))));
+            options.AddPolicy(ability, policy => policy.AddRequirements(new GateRequirement(ability, allows, scope))));
         return services;
+    }
+
+    /// <summary>The scopes of the caller's access token (<c>scope</c>, space-separated, or <c>scp</c>); empty without a token.</summary>
+    public static IReadOnlySet<string> Scopes(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindAll("scope").Concat(user.FindAll("scp"))
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>The "before" rule every gate and policy applies first.</summary>
@@ -50,7 +63,7 @@ public static class GateRegistration
     }
 }
 
-public sealed record GateRequirement(string Ability, Func<ClaimsPrincipal, bool> Allows) : IAuthorizationRequirement;
+public sealed record GateRequirement(string Ability, Func<ClaimsPrincipal, bool> Allows, string? Scope = null) : IAuthorizationRequirement;
 
 /// <summary>Decides a gate: the before rule, then an ability granted outright, then the gate's own rule.</summary>
 public sealed class GateHandler : AuthorizationHandler<GateRequirement>
@@ -59,7 +72,12 @@ public sealed class GateHandler : AuthorizationHandler<GateRequirement>
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(requirement);
-        if (context.User.AllowedEverything() || context.User.HasAbility(requirement.Ability) || requirement.Allows(context.User))
+        var scopes = context.User.Scopes();
+        if (requirement.Scope is { } scope && scopes.Count > 0 && !scopes.Contains(scope))
+        {
+            context.Fail(new AuthorizationFailureReason(this, $"The access token lacks the '{scope}' scope."));
+        }
+        else if (context.User.AllowedEverything() || context.User.HasAbility(requirement.Ability) || requirement.Allows(context.User))
         {
             context.Succeed(requirement);
         }

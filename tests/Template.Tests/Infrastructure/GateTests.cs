@@ -13,7 +13,7 @@ public sealed class GateTests
         .AddLogging()
         .AddAuthorizationCore()
         .AddSingleton<IAuthorizationHandler, GateHandler>()
-        .AddGate(Export, user => user.IsInRole("analyst"))
+        .AddGate(Export, user => user.IsInRole("analyst"), scope: "reports")
         .BuildServiceProvider()
         .GetRequiredService<IAuthorizationService>();
 
@@ -25,6 +25,17 @@ public sealed class GateTests
         var refused = await authorization.AuthorizeAsync(User("bob"), Export);
         Assert.False(refused.Succeeded);
         Assert.Equal("This requires the 'reports.export' ability.", Assert.Single(refused.Failure!.FailureReasons).Message);
+    }
+
+    [Fact]
+    public async Task A_token_with_scopes_must_carry_the_gates_scope_and_scopes_never_widen()
+    {
+        Assert.True((await authorization.AuthorizeAsync(User("ann", "analyst").WithScope("reports profile"), Export)).Succeeded);
+
+        var narrowed = await authorization.AuthorizeAsync(User("ann", "analyst").WithScope("profile"), Export);
+        Assert.Equal("The access token lacks the 'reports' scope.", Assert.Single(narrowed.Failure!.FailureReasons).Message);
+        Assert.False((await authorization.AuthorizeAsync(User("root", Roles.SuperAdmin).WithScope("profile"), Export)).Succeeded);
+        Assert.False((await authorization.AuthorizeAsync(User("bob").WithScope("reports"), Export)).Succeeded);
     }
 
     [Fact]
@@ -49,4 +60,13 @@ public sealed class GateTests
 
     [JobAbilities(Export)]
     private sealed record ExportCommand;
+}
+
+internal static class ScopedPrincipal
+{
+    public static ClaimsPrincipal WithScope(this ClaimsPrincipal user, string scope)
+    {
+        ((ClaimsIdentity)user.Identity!).AddClaim(new Claim("scope", scope));
+        return user;
+    }
 }

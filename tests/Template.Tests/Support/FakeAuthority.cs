@@ -74,7 +74,8 @@ public sealed class FakeAuthority : IAsyncDisposable
         string tokenType = "at+jwt",
         DateTime? notBefore = null,
         DateTime? expires = null,
-        IDictionary<string, object>? extraHeaders = null)
+        IDictionary<string, object>? extraHeaders = null,
+        string? scope = null)
     {
         var now = DateTime.UtcNow;
         var exp = expires ?? now.AddMinutes(5);
@@ -83,6 +84,11 @@ public sealed class FakeAuthority : IAsyncDisposable
         if (roles is { Length: > 0 })
         {
             claims["role"] = roles;
+        }
+
+        if (scope is not null)
+        {
+            claims["scope"] = scope;
         }
 
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
