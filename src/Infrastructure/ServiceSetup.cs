@@ -44,7 +44,7 @@ public static class ServiceSetup
         });
         var backends = ServiceBackends.From(configuration);
         services.AddRedisConnection(configuration, backends);
-        services.AddSharedDataProtection(configuration, builder.Environment, backends);
+        services.AddSharedDataProtection(builder.Environment, backends);
         services.AddCaching(configuration, backends);
         services.AddJobs(configuration, backends);
         services.AddServiceTelemetry(configuration, builder.Environment, backends);

@@ -46,7 +46,7 @@ public sealed class OrderPolicy : ResourcePolicy<Order>
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(resource);
-        if (string.Equals(resource.OwnerId, user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier), StringComparison.Ordinal))
+        if (string.Equals(resource.OwnerId, user.SubjectId(), StringComparison.Ordinal))
         {
             return PolicyDecision.Allow();
         }

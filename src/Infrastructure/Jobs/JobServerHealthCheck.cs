@@ -11,10 +11,9 @@ internal sealed class JobServerHealthCheck(JobStorage storage, IOptions<JobsOpti
     {
         try
         {
-            var prefix = $"{Environment.MachineName}:{Environment.ProcessId}:";
             var now = clock.GetUtcNow().UtcDateTime;
             var alive = storage.GetMonitoringApi().Servers()
-                .Count(s => s.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                .Count(s => s.Name.StartsWith(JobsSetup.ThisInstanceServerPrefix, StringComparison.OrdinalIgnoreCase)
                     && now - (s.Heartbeat ?? s.StartedAt) < options.Value.ServerTimeout);
             return Task.FromResult(alive > 0
                 ? HealthCheckResult.Healthy($"{alive} job server(s) of this instance are alive.")

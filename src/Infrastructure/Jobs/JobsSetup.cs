@@ -21,6 +21,9 @@ public static class JobsSetup
 
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>How this instance's job servers are named, so its health check can find them among all instances'.</summary>
+    internal static readonly string ThisInstanceServerPrefix = $"{Environment.MachineName}:{Environment.ProcessId}:";
+
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
     {
         ArgumentNullException.ThrowIfNull(backends);
@@ -88,7 +91,7 @@ public static class JobsSetup
             services.AddHangfireServer((provider, server) =>
             {
                 var options = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
-                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{served[0]}";
+                server.ServerName = ThisInstanceServerPrefix + served[0];
                 server.Queues = served;
                 server.WorkerCount = workers;
                 server.HeartbeatInterval = options.HeartbeatInterval;

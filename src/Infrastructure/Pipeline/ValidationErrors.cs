@@ -8,15 +8,16 @@ namespace Template.Infrastructure.Pipeline;
 public static class ValidationErrors
 {
     public static IReadOnlyDictionary<string, string[]> ByJsonPath(IEnumerable<ValidationFailure> failures) =>
-        failures
-            .GroupBy(f => ToJsonPath(f.PropertyName), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+        Group(failures, f => f.ErrorMessage);
 
     /// <summary>The failures' stable codes, keyed like <see cref="ByJsonPath"/>.</summary>
     public static IReadOnlyDictionary<string, string[]> CodesByJsonPath(IEnumerable<ValidationFailure> failures) =>
+        Group(failures, f => ToCode(f.ErrorCode));
+
+    private static Dictionary<string, string[]> Group(IEnumerable<ValidationFailure> failures, Func<ValidationFailure, string> value) =>
         failures
             .GroupBy(f => ToJsonPath(f.PropertyName), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(f => ToCode(f.ErrorCode)).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.Select(value).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
 
     /// <summary>
     /// FluentValidation names its built-in codes after the validator class (<c>NotEmptyValidator</c>); clients get

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using StackExchange.Redis;
 
 namespace Template.Infrastructure.Redis;
 
@@ -9,18 +8,17 @@ namespace Template.Infrastructure.Redis;
 /// </summary>
 public static class DataProtectionSetup
 {
-    public static IServiceCollection AddSharedDataProtection(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, ServiceBackends backends)
+    public static IServiceCollection AddSharedDataProtection(this IServiceCollection services, IHostEnvironment environment, ServiceBackends backends)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(backends);
         services.AddDataProtection().SetApplicationName(environment.ApplicationName);
         if (backends.UsesRedis)
         {
-            var prefix = (configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions()).KeyPrefix;
             services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
-                .Configure<IConnectionMultiplexer>((keys, redis) =>
+                .Configure<ServiceRedis>((keys, redis) =>
                     keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(
-                        () => redis.GetDatabase(), prefix + "data-protection-keys"));
+                        () => redis.Connection.GetDatabase(), redis.KeyPrefix + "data-protection-keys"));
         }
 
         return services;

@@ -21,9 +21,17 @@ public sealed class HttpRequestCaller(IHttpContextAccessor accessor, ScopeCaller
 
     public ClaimsPrincipal Principal => scope.Principal ?? accessor.HttpContext?.User ?? Anonymous;
 
-    public string? Id => Principal.Identity?.IsAuthenticated == true
-        ? Principal.FindFirstValue("sub") ?? Principal.FindFirstValue(ClaimTypes.NameIdentifier)
-        : null;
+    public string? Id => Principal.Identity?.IsAuthenticated == true ? Principal.SubjectId() : null;
 
     public string RequiredId => Id ?? throw new Errors.UnauthenticatedException();
+}
+
+public static class PrincipalClaims
+{
+    /// <summary>The stable subject id: <c>sub</c>, or the name identifier of schemes that map claims.</summary>
+    public static string? SubjectId(this ClaimsPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return principal.FindFirstValue("sub") ?? principal.FindFirstValue(ClaimTypes.NameIdentifier);
+    }
 }
