@@ -38,22 +38,16 @@ public interface ISchemaHint
     string? Pattern { get; }
 }
 
-/// <summary>A string rule given by a predicate. Null and empty strings pass (absence is for NotEmpty to judge).</summary>
-public sealed class StringRule<T>(string code, Func<string, bool> isValid, string? format = null, string? pattern = null)
-    : ServiceRule<T, string?>, ISchemaHint
-{
-    public override string Name { get; } = code;
-
-    public string? Format { get; } = format;
-
-    public string? Pattern { get; } = pattern;
-
-    protected override bool Check(ValidationContext<T> context, string? value) => value!.Length == 0 || isValid(value);
-}
-
-/// <summary>A string rule with arguments shown in its message (e.g. <c>{Values}</c>, <c>{Length}</c>).</summary>
-public sealed class StringRuleWithArguments<T>(
-    string code, Func<string, bool> isValid, IReadOnlyDictionary<string, object> arguments, string? format = null, string? pattern = null)
+/// <summary>
+/// A string rule given by a predicate, with optional arguments shown in its message (e.g. <c>{Values}</c>,
+/// <c>{Length}</c>). Null and empty strings pass (absence is for NotEmpty to judge).
+/// </summary>
+public sealed class StringRule<T>(
+    string code,
+    Func<string, bool> isValid,
+    IReadOnlyDictionary<string, object>? arguments = null,
+    string? format = null,
+    string? pattern = null)
     : ServiceRule<T, string?>, ISchemaHint
 {
     public override string Name { get; } = code;
@@ -64,7 +58,7 @@ public sealed class StringRuleWithArguments<T>(
 
     protected override bool Check(ValidationContext<T> context, string? value)
     {
-        foreach (var (key, argument) in arguments)
+        foreach (var (key, argument) in arguments ?? new Dictionary<string, object>())
         {
             context.MessageFormatter.AppendArgument(key, argument);
         }

@@ -7,6 +7,9 @@ namespace Template.Infrastructure.Validation.Rules;
 /// <summary>Rules for values defined by standards: e-mail, E.164, ISO 4217, ISO 3166, BCP 47, and passwords.</summary>
 public static partial class StandardsRules
 {
+    // Checks values and is shown in the OpenAPI document.
+    private const string E164Regex = "^\\+[1-9][0-9]{1,14}$";
+
     /// <summary>
     /// A deliverable-looking address, stricter than FluentValidation's "contains an @": a dot-atom local part of
     /// at most 64 characters, a domain of dot-separated labels (internationalized names allowed) with a
@@ -17,7 +20,7 @@ public static partial class StandardsRules
 
     /// <summary>A phone number in E.164 form: <c>+</c>, a country code, at most 15 digits in all.</summary>
     public static IRuleBuilderOptions<T, string?> PhoneE164<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("phone_e164", v => E164Pattern().IsMatch(v), pattern: "^\\+[1-9][0-9]{1,14}$"));
+        rule.SetValidator(new StringRule<T>("phone_e164", v => E164Pattern().IsMatch(v), pattern: E164Regex));
 
     /// <summary>An active ISO 4217 currency code in upper case (<c>EUR</c>).</summary>
     public static IRuleBuilderOptions<T, string?> CurrencyCode<T>(this IRuleBuilder<T, string?> rule) =>
@@ -38,7 +41,7 @@ public static partial class StandardsRules
     public static IRuleBuilderOptions<T, string?> Password<T>(
         this IRuleBuilder<T, string?> rule, int minLength = 12, bool mixedCase = true, bool digits = true, bool symbols = true)
     {
-        var options = rule.SetValidator(new StringRuleWithArguments<T>(
+        var options = rule.SetValidator(new StringRule<T>(
             "password_length", v => v.Length >= minLength, new Dictionary<string, object> { ["Min"] = minLength }));
         if (mixedCase)
         {
@@ -102,7 +105,7 @@ public static partial class StandardsRules
     [GeneratedRegex("^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$")]
     private static partial Regex TopLevelPattern();
 
-    [GeneratedRegex("^\\+[1-9][0-9]{1,14}$")]
+    [GeneratedRegex(E164Regex)]
     private static partial Regex E164Pattern();
 
     // RFC 5646 well-formedness: language (2–3 letters with up to three extlangs, or 4–8 letters), script,

@@ -9,19 +9,25 @@ namespace Template.Infrastructure.Validation.Rules;
 /// <summary>Format rules for strings: identifiers, URLs, character classes, affixes, JSON, network addresses, encodings.</summary>
 public static partial class StringFormatRules
 {
+    // Each pattern both checks values and is shown in the OpenAPI document.
+    private const string UlidRegex = "^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$";
+    private const string SlugRegex = "^[a-z0-9]+(?:-[a-z0-9]+)*$";
+    private const string MacAddressRegex = "^[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\\1){4}[0-9A-Fa-f]{2}$";
+    private const string HexColorRegex = "^#(?:[0-9A-Fa-f]{3,4}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$";
+
     /// <summary>A UUID in its canonical 8-4-4-4-12 hexadecimal form (braces and other forms are refused).</summary>
     public static IRuleBuilderOptions<T, string?> Uuid<T>(this IRuleBuilder<T, string?> rule) =>
         rule.SetValidator(new StringRule<T>("uuid", v => v.Length == 36 && Guid.TryParseExact(v, "D", out _), format: "uuid"));
 
     /// <summary>A ULID: 26 characters of Crockford base32, first character 0–7.</summary>
     public static IRuleBuilderOptions<T, string?> Ulid<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("ulid", v => UlidPattern().IsMatch(v), pattern: "^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$"));
+        rule.SetValidator(new StringRule<T>("ulid", v => UlidPattern().IsMatch(v), pattern: UlidRegex));
 
     /// <summary>An absolute URL with a host, whose scheme is one of <paramref name="schemes"/> (http and https by default).</summary>
     public static IRuleBuilderOptions<T, string?> Url<T>(this IRuleBuilder<T, string?> rule, params string[] schemes)
     {
         var allowed = schemes.Length > 0 ? schemes : ["http", "https"];
-        return rule.SetValidator(new StringRuleWithArguments<T>(
+        return rule.SetValidator(new StringRule<T>(
             "url",
             v => Uri.TryCreate(v, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host)
                 && allowed.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase) && !v.Any(char.IsWhiteSpace),
@@ -31,7 +37,7 @@ public static partial class StringFormatRules
 
     /// <summary>Lower-case ASCII letters and digits in words joined by single dashes (<c>my-first-post</c>).</summary>
     public static IRuleBuilderOptions<T, string?> Slug<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("slug", v => SlugPattern().IsMatch(v), pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$"));
+        rule.SetValidator(new StringRule<T>("slug", v => SlugPattern().IsMatch(v), pattern: SlugRegex));
 
     /// <summary>Letters only, in any script (<c>Zoë</c>, <c>Łódź</c>, <c>東京</c>).</summary>
     public static IRuleBuilderOptions<T, string?> Alpha<T>(this IRuleBuilder<T, string?> rule) =>
@@ -91,27 +97,27 @@ public static partial class StringFormatRules
 
     /// <summary>A 48-bit MAC address: six pairs of hex digits separated by <c>:</c> or <c>-</c>.</summary>
     public static IRuleBuilderOptions<T, string?> MacAddress<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("mac_address", v => MacPattern().IsMatch(v), pattern: "^[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\\1){4}[0-9A-Fa-f]{2}$"));
+        rule.SetValidator(new StringRule<T>("mac_address", v => MacPattern().IsMatch(v), pattern: MacAddressRegex));
 
     /// <summary>Exactly <paramref name="length"/> ASCII digits.</summary>
     public static IRuleBuilderOptions<T, string?> Digits<T>(this IRuleBuilder<T, string?> rule, int length) =>
-        rule.SetValidator(new StringRuleWithArguments<T>(
+        rule.SetValidator(new StringRule<T>(
             "digits", v => v.Length == length && v.All(char.IsAsciiDigit), new Dictionary<string, object> { ["Length"] = length }, pattern: $"^[0-9]{{{length}}}$"));
 
     /// <summary>Between <paramref name="min"/> and <paramref name="max"/> ASCII digits.</summary>
     public static IRuleBuilderOptions<T, string?> DigitsBetween<T>(this IRuleBuilder<T, string?> rule, int min, int max) =>
-        rule.SetValidator(new StringRuleWithArguments<T>(
+        rule.SetValidator(new StringRule<T>(
             "digits_between", v => v.Length >= min && v.Length <= max && v.All(char.IsAsciiDigit), new Dictionary<string, object> { ["Min"] = min, ["Max"] = max }));
 
     /// <summary>A colour as <c>#rgb</c>, <c>#rgba</c>, <c>#rrggbb</c> or <c>#rrggbbaa</c>.</summary>
     public static IRuleBuilderOptions<T, string?> HexColor<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("hex_color", v => HexColorPattern().IsMatch(v), pattern: "^#(?:[0-9A-Fa-f]{3,4}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$"));
+        rule.SetValidator(new StringRule<T>("hex_color", v => HexColorPattern().IsMatch(v), pattern: HexColorRegex));
 
     /// <summary>Standard base64 with correct padding.</summary>
     public static IRuleBuilderOptions<T, string?> Base64<T>(this IRuleBuilder<T, string?> rule) =>
         rule.SetValidator(new StringRule<T>("base64", v => v.Length % 4 == 0 && Convert.TryFromBase64String(v, new byte[v.Length], out _)));
 
-    private static StringRuleWithArguments<T> Affix<T>(string code, Func<string, bool> isValid, string[] affixes) =>
+    private static StringRule<T> Affix<T>(string code, Func<string, bool> isValid, string[] affixes) =>
         new(code, isValid, new Dictionary<string, object> { ["Values"] = string.Join(", ", affixes) });
 
     private static bool IsJson(string value)
@@ -140,15 +146,15 @@ public static partial class StringFormatRules
         && System.Net.IPAddress.TryParse(value, out var address)
         && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
 
-    [GeneratedRegex("^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$")]
+    [GeneratedRegex(UlidRegex)]
     private static partial Regex UlidPattern();
 
-    [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    [GeneratedRegex(SlugRegex)]
     private static partial Regex SlugPattern();
 
-    [GeneratedRegex("^[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\\1){4}[0-9A-Fa-f]{2}$")]
+    [GeneratedRegex(MacAddressRegex)]
     private static partial Regex MacPattern();
 
-    [GeneratedRegex("^#(?:[0-9A-Fa-f]{3,4}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$")]
+    [GeneratedRegex(HexColorRegex)]
     private static partial Regex HexColorPattern();
 }

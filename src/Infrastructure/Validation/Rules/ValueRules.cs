@@ -9,14 +9,14 @@ public static class ValueRules
     public static IRuleBuilderOptions<T, string?> In<T>(this IRuleBuilder<T, string?> rule, IEnumerable<string> values, bool ignoreCase = false)
     {
         var set = new HashSet<string>(values, ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
-        return rule.SetValidator(new StringRuleWithArguments<T>("in", set.Contains, new Dictionary<string, object> { ["Values"] = string.Join(", ", set) }));
+        return rule.SetValidator(new StringRule<T>("in", set.Contains, new Dictionary<string, object> { ["Values"] = string.Join(", ", set) }));
     }
 
     /// <summary>None of <paramref name="values"/>; ordinal, or ignoring case when <paramref name="ignoreCase"/>.</summary>
     public static IRuleBuilderOptions<T, string?> NotIn<T>(this IRuleBuilder<T, string?> rule, IEnumerable<string> values, bool ignoreCase = false)
     {
         var set = new HashSet<string>(values, ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
-        return rule.SetValidator(new StringRuleWithArguments<T>("not_in", v => !set.Contains(v), new Dictionary<string, object> { ["Values"] = string.Join(", ", set) }));
+        return rule.SetValidator(new StringRule<T>("not_in", v => !set.Contains(v), new Dictionary<string, object> { ["Values"] = string.Join(", ", set) }));
     }
 
     /// <summary>At most <paramref name="places"/> digits after the decimal point (<c>12.50</c> has two).</summary>
