@@ -52,23 +52,7 @@ public sealed class RedisConnectionTests
         });
 
         await redis.StartAsync();
-        var client = host.Server.CreateClient();
-        var last = "";
-        try
-        {
-            await JobWaits.WaitForAsync(
-                () =>
-                {
-                    var response = client.GetAsync(new Uri("/health/ready", UriKind.Relative)).GetAwaiter().GetResult();
-                    last = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-                    return response.IsSuccessStatusCode;
-                },
-                seconds: 150);
-        }
-        catch (Xunit.Sdk.XunitException e)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message} Last readiness: {last}");
-        }
+        await host.WaitForStatusAsync("/health/ready", 200, seconds: 150);
 
         // The recurring jobs, which could not be written at start-up, are registered once Redis answers.
         await JobWaits.WaitForAsync(() =>

@@ -2,11 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -31,26 +27,24 @@ public sealed class FakeAuthority : IAsyncDisposable
     {
         var authority = new FakeAuthority();
         authority.published.Add(authority.CurrentKey);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        authority.app = builder.Build();
-        authority.app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, string>
+        (authority.app, authority.Address) = await Loopback.StartAppAsync(app =>
         {
-            ["issuer"] = authority.Address,
-            ["jwks_uri"] = $"{authority.Address}/jwks",
-        }));
-        authority.app.MapGet("/jwks", () =>
-        {
-            List<JsonWebKey> keys;
-            lock (authority.published)
+            app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, string>
             {
-                keys = [.. authority.published.Select(k => JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(k.Rsa.ExportParameters(false)) { KeyId = k.KeyId }))];
-            }
+                ["issuer"] = authority.Address,
+                ["jwks_uri"] = $"{authority.Address}/jwks",
+            }));
+            app.MapGet("/jwks", () =>
+            {
+                List<JsonWebKey> keys;
+                lock (authority.published)
+                {
+                    keys = [.. authority.published.Select(k => JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(k.Rsa.ExportParameters(false)) { KeyId = k.KeyId }))];
+                }
 
-            return Results.Text(JsonSerializer.Serialize(new { keys = keys.Select(k => new { kty = k.Kty, kid = k.Kid, n = k.N, e = k.E, use = "sig", alg = "RS256" }) }), "application/json");
+                return Results.Text(JsonSerializer.Serialize(new { keys = keys.Select(k => new { kty = k.Kty, kid = k.Kid, n = k.N, e = k.E, use = "sig", alg = "RS256" }) }), "application/json");
+            });
         });
-        await authority.app.StartAsync();
-        authority.Address = authority.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return authority;
     }
 

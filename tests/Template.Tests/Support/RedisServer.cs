@@ -42,7 +42,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         var found = FindExecutable();
         SkipOrFailWhen(found is null, MissingMessage);
-        var server = new RedisServer(found!, FreePort(), null);
+        var server = new RedisServer(found!, Loopback.FreePort(), null);
         await server.StartAsync();
         return server;
     }
@@ -156,7 +156,7 @@ public sealed class RedisServer : IAsyncDisposable
             return null;
         }
 
-        var server = new RedisServer(found, FreePort(), null);
+        var server = new RedisServer(found, Loopback.FreePort(), null);
         await server.StartAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return server;
@@ -195,12 +195,5 @@ public sealed class RedisServer : IAsyncDisposable
         return directories
             .Select(d => Path.Combine(d, OperatingSystem.IsWindows() ? "redis-server.exe" : "redis-server"))
             .FirstOrDefault(File.Exists);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -149,6 +149,25 @@ public static class ScenarioExtensions
         return scenario;
     }
 
+    /// <summary>Polls <paramref name="url"/> until it answers <paramref name="status"/>; fails with the last answer after <paramref name="seconds"/>.</summary>
+    public static async Task WaitForStatusAsync(this IAlbaHost host, string url, int status, int seconds = 30)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var client = host.Server.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+            if ((int)response.StatusCode == status)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{url} answered {(int)response.StatusCode}, not {status}: {await response.Content.ReadAsStringAsync()}");
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Asserts the RFC 9457 shape and returns the parsed problem.</summary>
     public static async Task<JsonElement> ReadProblemAsync(this IScenarioResult result, int status)
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Template.Tests.Support;
 
@@ -24,7 +22,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static ServiceProcess Start(IDictionary<string, string?> settings, string environment = "Production")
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var address = new Uri($"http://127.0.0.1:{Loopback.FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -128,12 +126,5 @@ public sealed class ServiceProcess : IAsyncDisposable
                 output.Add(line);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -8,6 +8,10 @@ namespace Template.Tests.Features.Orders;
 /// <summary>Shortcuts the Orders tests share.</summary>
 public static class OrdersApi
 {
+    /// <summary>How the API writes JSON (web defaults, enums as names), for clients other than Alba's.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json =
+        new(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     public static PlaceOrderCommand ValidOrder(string email = "buyer@example.com") =>
         new(email, [new PlaceOrderLine("SKU-001", 2), new PlaceOrderLine("SKU-002", 1)], "EUR", "Leave at the door");
 

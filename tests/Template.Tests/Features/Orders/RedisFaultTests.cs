@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Template.Features.Orders;
 using Template.Tests.Support;
 
@@ -20,13 +18,13 @@ public sealed class RedisFaultTests
 
         var confirmed = await host.PlaceConfirmedAsync("max");
         Assert.Equal(OrderStatus.Confirmed, (await host.GetJsonAsync<OrderResponse>(OrdersApi.OrderUrl(confirmed.Id), "max")).Status);
-        await WaitForStatusAsync(host, "/health/ready", 200);
+        await host.WaitForStatusAsync("/health/ready", 200);
 
         await redis.StopAsync();
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
-        await WaitForStatusAsync(host, "/health/ready", 503);
-        await WaitForStatusAsync(host, "/health/live", 200);
+        await host.WaitForStatusAsync("/health/ready", 503);
+        await host.WaitForStatusAsync("/health/live", 200);
 
         using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var client = host.Server.CreateClient();
@@ -40,31 +38,13 @@ public sealed class RedisFaultTests
         Assert.Equal(503, (int)neverCached.StatusCode);
 
         // The expired entry is still served: fail-safe keeps the last known value while its source fails.
-        var stale = await client.GetFromJsonAsync<OrderResponse>(OrdersApi.OrderUrl(confirmed.Id), Json, bounded.Token);
+        var stale = await client.GetFromJsonAsync<OrderResponse>(OrdersApi.OrderUrl(confirmed.Id), OrdersApi.Json, bounded.Token);
         Assert.Equal(OrderStatus.Confirmed, stale!.Status);
 
         await redis.StartAsync();
-        await WaitForStatusAsync(host, "/health/ready", 200, seconds: 90);
+        await host.WaitForStatusAsync("/health/ready", 200, seconds: 90);
         var again = await host.PlaceAsync("max");
         await host.WaitForStatusAsync(again.Id, OrderStatus.Confirmed);
     }
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
-    private static async Task WaitForStatusAsync(IAlbaHost host, string url, int status, int seconds = 30)
-    {
-        var client = host.Server.CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var response = await client.GetAsync(new Uri(url, UriKind.Relative));
-            if ((int)response.StatusCode == status)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{url} answered {(int)response.StatusCode}, not {status}: {await response.Content.ReadAsStringAsync()}");
-            await Task.Delay(200);
-        }
-    }
 }

@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Template.Features.Orders;
 using Template.Tests.Support;
 
@@ -21,7 +15,6 @@ namespace Template.Tests.Features.Orders;
 /// </summary>
 public sealed class TelemetryTests
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     [Fact]
     public async Task Http_pipeline_and_job_spans_and_request_metrics_are_exported_by_otlp()
@@ -72,9 +65,9 @@ public sealed class TelemetryTests
         client.DefaultRequestHeaders.Add("X-Dev-User", "olga");
         var placed = await client.PostAsJsonAsync("/api/orders", OrdersApi.ValidOrder());
         Assert.True(placed.IsSuccessStatusCode, $"{placed.StatusCode}: {service.Tail()}");
-        var order = (await placed.Content.ReadFromJsonAsync<OrderResponse>(Json))!;
+        var order = (await placed.Content.ReadFromJsonAsync<OrderResponse>(OrdersApi.Json))!;
         await JobWaits.WaitForAsync(() =>
-            client.GetFromJsonAsync<OrderResponse>(OrdersApi.OrderUrl(order.Id), Json).GetAwaiter().GetResult()!.Status == OrderStatus.Confirmed);
+            client.GetFromJsonAsync<OrderResponse>(OrdersApi.OrderUrl(order.Id), OrdersApi.Json).GetAwaiter().GetResult()!.Status == OrderStatus.Confirmed);
     }
 
     /// <summary>Accepts OTLP/HTTP posts on a loopback port and keeps their bodies (protobuf strings are plain UTF-8).</summary>
@@ -88,18 +81,14 @@ public sealed class TelemetryTests
         public static async Task<FakeCollector> StartAsync()
         {
             var collector = new FakeCollector();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            collector.app = builder.Build();
-            collector.app.MapPost("/v1/{signal}", async (HttpContext context) =>
-            {
-                using var buffer = new MemoryStream();
-                await context.Request.Body.CopyToAsync(buffer);
-                collector.bodies.GetOrAdd(context.Request.Path, _ => []).Add(buffer.ToArray());
-                return Results.Ok();
-            });
-            await collector.app.StartAsync();
-            collector.Address = collector.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            (collector.app, collector.Address) = await Loopback.StartAppAsync(app =>
+                app.MapPost("/v1/{signal}", async (HttpContext context) =>
+                {
+                    using var buffer = new MemoryStream();
+                    await context.Request.Body.CopyToAsync(buffer);
+                    collector.bodies.GetOrAdd(context.Request.Path, _ => []).Add(buffer.ToArray());
+                    return Results.Ok();
+                }));
             return collector;
         }
 
