@@ -25,6 +25,7 @@ public static class CachingSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        var cachePrefix = (configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions()).KeyPrefix + "cache";
         var fusion = services.AddFusionCache()
             .WithOptions(options =>
             {
@@ -32,7 +33,7 @@ public static class CachingSetup
                 var cache = configuration.GetSection(CacheOptions.Section).Get<CacheOptions>() ?? new CacheOptions();
                 options.DistributedCacheCircuitBreakerDuration = cache.RedisCircuitBreakerDuration;
                 options.BackplaneCircuitBreakerDuration = cache.RedisCircuitBreakerDuration;
-                options.BackplaneChannelPrefix = PrefixFrom(configuration) + "cache";
+                options.BackplaneChannelPrefix = cachePrefix;
             })
             .WithDefaultEntryOptions(entry =>
             {
@@ -52,7 +53,7 @@ public static class CachingSetup
         if (backends.UsesRedis)
         {
             fusion
-                .WithCacheKeyPrefix(PrefixFrom(configuration) + "cache:")
+                .WithCacheKeyPrefix(cachePrefix + ":")
                 .WithDistributedCache(provider => new RedisCache(Options.Create(new RedisCacheOptions
                 {
                     ConnectionMultiplexerFactory = () => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>()),
@@ -74,7 +75,4 @@ public static class CachingSetup
         fusion.AsHybridCache();
         return services;
     }
-
-    private static string PrefixFrom(IConfiguration configuration) =>
-        (configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions()).KeyPrefix;
 }
