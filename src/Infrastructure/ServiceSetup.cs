@@ -50,7 +50,7 @@ public static class ServiceSetup
         services.AddServiceTelemetry(configuration, builder.Environment, backends);
         services.AddProblemResponses();
         services.AddRequestValidation(configuration);
-        services.AddServiceSecurity(configuration);
+        services.AddServiceSecurity(configuration, builder.Environment, backends);
         services.AddRequestPipeline(featuresAssembly);
         services.AddEndpointsFrom(featuresAssembly);
         services.AddFeatureModulesFrom(featuresAssembly, configuration);
@@ -86,6 +86,7 @@ public static class ServiceSetup
         if (app.Services.GetRequiredService<IOptions<JobsOptions>>().Value.RunsApi)
         {
             app.MapJobsDashboard();
+            app.MapAuthentication();
             app.MapRegisteredEndpoints();
         }
 

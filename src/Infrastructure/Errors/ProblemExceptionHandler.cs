@@ -65,6 +65,8 @@ public sealed partial class ProblemExceptionHandler(
             Extensions = { ["codes"] = validation.Codes },
         },
         UnauthenticatedException e => Problem(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "Unauthorized", e.Message),
+        Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Csrf, "Forbidden",
+            "The request lacks a valid antiforgery (CSRF) token."),
         ForbiddenException e => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden", e.Message),
         NotFoundException e => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not Found", e.Message),
         ConflictException e => Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Conflict", e.Message),

@@ -6,6 +6,9 @@ public static class ProblemTypes
     public const string BadRequest = "https://tools.ietf.org/html/rfc9110#section-15.5.1";
     public const string Unauthorized = "https://tools.ietf.org/html/rfc9110#section-15.5.2";
     public const string Forbidden = "https://tools.ietf.org/html/rfc9110#section-15.5.4";
+
+    /// <summary>A cookie-authenticated or form request without a valid antiforgery token (a 403 of its own kind).</summary>
+    public const string Csrf = "urn:problem-type:csrf";
     public const string NotFound = "https://tools.ietf.org/html/rfc9110#section-15.5.5";
     public const string MethodNotAllowed = "https://tools.ietf.org/html/rfc9110#section-15.5.6";
     public const string Conflict = "https://tools.ietf.org/html/rfc9110#section-15.5.10";

@@ -39,6 +39,11 @@ public sealed class AuthOptions : IValidatableObject
         ? [.. Algorithms]
         : [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256];
 
+    /// <summary>The audience the embedded server issues tokens for when <see cref="Audience"/> is not set.</summary>
+    public const string DefaultAudience = "api";
+
+    public string EffectiveAudience => string.IsNullOrWhiteSpace(Audience) ? DefaultAudience : Audience;
+
     public IReadOnlyList<string> EffectiveTokenTypes => TokenTypes.Count > 0 ? [.. TokenTypes] : ["at+jwt"];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -69,8 +74,9 @@ internal static class BearerTokens
 {
     public static void Configure(JwtBearerOptions bearer, AuthOptions auth)
     {
-        bearer.Authority = auth.Authority!.ToString();
-        bearer.Audience = auth.Audience;
+        // Without an authority the embedded server's keys and issuer are filled in (AuthorizationServerSetup).
+        bearer.Authority = auth.Authority?.ToString();
+        bearer.Audience = auth.EffectiveAudience;
         bearer.RequireHttpsMetadata = auth.RequireHttpsMetadata;
         bearer.RefreshInterval = auth.MetadataRefreshInterval;
         bearer.MapInboundClaims = false;
@@ -78,7 +84,7 @@ internal static class BearerTokens
         {
             ValidateIssuer = true,
             ValidateAudience = true,
-            ValidAudience = auth.Audience,
+            ValidAudience = auth.EffectiveAudience,
             ValidateLifetime = true,
             RequireExpirationTime = true,
             RequireSignedTokens = true,

@@ -1,13 +1,12 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
 namespace Template.Infrastructure.Security;
 
 /// <summary>
-/// Stand-in authentication until the OAuth server is wired: the caller names itself in the
+/// Development-only authentication for trying the API by hand: the caller names itself in the
 /// <c>X-Dev-User</c> header (roles in <c>X-Dev-Roles</c>, comma separated). Off unless
 /// <c>Authentication:Development:Enabled</c> is true, and refused at start-up outside Development.
 /// </summary>
@@ -72,69 +71,4 @@ public sealed class AnonymousOnlyAuthenticationHandler(
     public const string SchemeName = "Anonymous";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(AuthenticateResult.NoResult());
-}
-
-/// <summary>Wires authentication and authorization.</summary>
-public static class SecuritySetup
-{
-    private const string EitherScheme = "BearerOrDevelopment";
-
-    public static IServiceCollection AddServiceSecurity(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddHttpContextAccessor();
-        services.AddScoped<ScopeCaller>();
-        services.AddScoped<IRequestCaller, HttpRequestCaller>();
-        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, GateHandler>();
-        services.AddGate(Gates.JobsDashboard, user => user.IsInRole(Roles.Admin));
-
-        services.AddOptions<DevelopmentAuthenticationOptions>()
-            .Bind(configuration.GetSection(DevelopmentAuthenticationOptions.Section))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DevelopmentAuthenticationOptions>, DevelopmentAuthenticationOptionsValidator>();
-
-        services.AddOptions<AuthOptions>()
-            .Bind(configuration.GetSection(AuthOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
-        var development = configuration.GetSection(DevelopmentAuthenticationOptions.Section).Get<DevelopmentAuthenticationOptions>()?.Enabled == true;
-        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        var bearer = auth.Authority is not null;
-
-        // One default scheme: bearer tokens when an authority is configured, the header stand-in in Development
-        // (chosen per request when both are on), otherwise a scheme that authenticates nobody and answers 401.
-        var defaultScheme = (bearer, development) switch
-        {
-            (true, true) => EitherScheme,
-            (true, false) => JwtBearerDefaults.AuthenticationScheme,
-            (false, true) => DevelopmentAuthenticationHandler.SchemeName,
-            _ => AnonymousOnlyAuthenticationHandler.SchemeName,
-        };
-        var authentication = services.AddAuthentication(defaultScheme);
-        if (bearer)
-        {
-            authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, options => BearerTokens.Configure(options, auth));
-        }
-
-        if (development)
-        {
-            authentication.AddScheme<AuthenticationSchemeOptions, DevelopmentAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
-        }
-
-        if (bearer && development)
-        {
-            authentication.AddPolicyScheme(EitherScheme, null, options => options.ForwardDefaultSelector = context =>
-                context.Request.Headers.ContainsKey(DevelopmentAuthenticationHandler.UserHeader)
-                    ? DevelopmentAuthenticationHandler.SchemeName
-                    : JwtBearerDefaults.AuthenticationScheme);
-        }
-
-        if (!bearer && !development)
-        {
-            authentication.AddScheme<AuthenticationSchemeOptions, AnonymousOnlyAuthenticationHandler>(AnonymousOnlyAuthenticationHandler.SchemeName, null);
-        }
-
-        services.AddAuthorization();
-        return services;
-    }
 }

@@ -1,0 +1,192 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Template.Infrastructure.Security.AuthorizationServer;
+
+/// <summary>
+/// The pass-through endpoints of the embedded server: OpenIddict validates each request (client, redirect address,
+/// PKCE, scopes, codes and refresh tokens) and these decide who the tokens are for. Plus the login page.
+/// </summary>
+internal static class AuthorizationServerEndpoints
+{
+    public static void MapAuthorizationServer(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/" + AuthorizationEndpoints.Authorize, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeAsync).ExcludeFromDescription();
+        app.MapPost("/" + AuthorizationEndpoints.Token, (Delegate)IssueTokenAsync).ExcludeFromDescription();
+        app.MapMethods("/" + AuthorizationEndpoints.UserInfo, [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync).ExcludeFromDescription();
+        app.MapMethods("/" + AuthorizationEndpoints.Logout, [HttpMethods.Get, HttpMethods.Post], (Delegate)LogoutAsync).ExcludeFromDescription();
+        app.MapGet(AuthorizationEndpoints.Login, (Delegate)ShowLoginPage).ExcludeFromDescription();
+        app.MapPost(AuthorizationEndpoints.Login, (Delegate)LogInAsync).ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> AuthorizeAsync(HttpContext http, IUserDirectory users, IOptions<Security.AuthOptions> auth)
+    {
+        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        var login = await http.AuthenticateAsync(AuthSchemes.Login);
+        var user = login.Succeeded && login.Principal.SubjectId() is { } id ? await users.FindByIdAsync(id, http.RequestAborted) : null;
+        if (user is null)
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Results.Forbid(Reject(OpenIddictConstants.Errors.LoginRequired, "The user is not signed in."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            }
+
+            // Back here, with the same parameters, once the user has signed in.
+            var returnUrl = http.Request.PathBase + http.Request.Path + QueryString.Create(
+                http.Request.HasFormContentType ? http.Request.Form : http.Request.Query);
+            return Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [AuthSchemes.Login]);
+        }
+
+        var identity = Identify(user, request.GetScopes(), auth.Value.EffectiveAudience);
+        return Results.SignIn(new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static async Task<IResult> IssueTokenAsync(HttpContext http, IUserDirectory users, IOptions<AuthorizationServerOptions> server, IOptions<Security.AuthOptions> auth)
+    {
+        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        if (request.IsClientCredentialsGrantType())
+        {
+            // The client itself is the subject; its roles come from configuration.
+            var client = server.Value.Clients.First(c => c.ClientId == request.ClientId);
+            var identity = new ClaimsIdentity(Microsoft.IdentityModel.Tokens.TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+            identity.SetClaim(Claims.Subject, client.ClientId).SetClaim(Claims.Name, client.DisplayName ?? client.ClientId)
+                .SetClaims(Claims.Role, [.. client.Roles]);
+            identity.SetScopes(request.GetScopes()).SetResources(auth.Value.EffectiveAudience);
+            identity.SetDestinations(_ => [Destinations.AccessToken]);
+            return Results.SignIn(new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
+        // authorization_code or refresh_token: OpenIddict has already checked the code or refresh token, its client,
+        // PKCE and that it was not used before. The user is read again so removed users and changed roles take effect.
+        var granted = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var user = granted.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject, http.RequestAborted) : null;
+        if (user is null)
+        {
+            return Results.Forbid(Reject(OpenIddictConstants.Errors.InvalidGrant, "The user no longer exists."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        var renewed = Identify(user, granted.Principal!.GetScopes(), auth.Value.EffectiveAudience);
+        return Results.SignIn(new ClaimsPrincipal(renewed), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static async Task<IResult> UserInfoAsync(HttpContext http, IUserDirectory users)
+    {
+        var token = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var user = token.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject, http.RequestAborted) : null;
+        if (user is null)
+        {
+            return Results.Challenge(Reject(OpenIddictConstants.Errors.InvalidToken, "The user no longer exists."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        var principal = token.Principal!;
+        var claims = new Dictionary<string, object?>(StringComparer.Ordinal) { [Claims.Subject] = user.Id };
+        if (principal.HasScope(Scopes.Profile))
+        {
+            claims[Claims.Name] = user.Name;
+        }
+
+        if (principal.HasScope(Scopes.Email))
+        {
+            claims[Claims.Email] = user.Email;
+        }
+
+        if (principal.HasScope(Scopes.Roles))
+        {
+            claims[Claims.Role] = user.Roles;
+        }
+
+        return Results.Ok(claims);
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext http)
+    {
+        await http.SignOutAsync(AuthSchemes.Login);
+        // OpenIddict sends the browser on to the client's registered post_logout_redirect_uri, if it gave one.
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    }
+
+    private static IResult ShowLoginPage(HttpContext http, IAntiforgery antiforgery, string? returnUrl) =>
+        LoginPage(http, antiforgery, returnUrl, error: null, StatusCodes.Status200OK);
+
+    private static async Task<IResult> LogInAsync(HttpContext http, IAntiforgery antiforgery, IUserDirectory users)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, detail: "Post the login form.");
+        }
+
+        // Throws AntiforgeryValidationException (answered as 403 problem+json) without a valid token: a login form
+        // posted from another site must not sign the browser in as someone else.
+        await antiforgery.ValidateRequestAsync(http);
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var returnUrl = form["returnUrl"].ToString();
+        var user = await users.CheckPasswordAsync(form["username"].ToString(), form["password"].ToString(), http.RequestAborted);
+        if (user is null)
+        {
+            return LoginPage(http, antiforgery, returnUrl, "The user name or password is wrong.", StatusCodes.Status400BadRequest);
+        }
+
+        var identity = new ClaimsIdentity([new Claim(Claims.Subject, user.Id), new Claim(Claims.Name, user.Name ?? user.Id)], AuthSchemes.Login, Claims.Name, Claims.Role);
+        await http.SignInAsync(AuthSchemes.Login, new ClaimsPrincipal(identity));
+        return Results.LocalRedirect(LocalUrls.IsLocal(returnUrl) ? returnUrl : "/");
+    }
+
+    private static ClaimsIdentity Identify(ServiceUser user, ImmutableArray<string> scopes, string audience)
+    {
+        var identity = new ClaimsIdentity(Microsoft.IdentityModel.Tokens.TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, user.Id).SetClaim(Claims.Name, user.Name).SetClaim(Claims.Email, user.Email)
+            .SetClaims(Claims.Role, [.. user.Roles]);
+        identity.SetScopes(scopes).SetResources(audience);
+        identity.SetDestinations(claim => claim.Type switch
+        {
+            // Access tokens carry what authorization needs; identity tokens only what the granted scopes allow.
+            Claims.Name when identity.HasScope(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
+            Claims.Email when identity.HasScope(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
+            Claims.Role when identity.HasScope(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],
+            _ => [Destinations.AccessToken],
+        });
+        return identity;
+    }
+
+    private static AuthenticationProperties Reject(string error, string description) => new(new Dictionary<string, string?>
+    {
+        [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+        [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+    });
+
+    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error, int status)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        var message = error is null ? "" : $"<p role=\"alert\">{WebUtility.HtmlEncode(error)}</p>";
+        var html = $$"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in</title></head>
+            <body>
+            <main>
+            <h1>Sign in</h1>
+            {{message}}
+            <form method="post" action="{{WebUtility.HtmlEncode(http.Request.PathBase + AuthorizationEndpoints.Login)}}">
+            <input type="hidden" name="{{WebUtility.HtmlEncode(tokens.FormFieldName)}}" value="{{WebUtility.HtmlEncode(tokens.RequestToken)}}">
+            <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(returnUrl ?? "/")}}">
+            <p><label>User name <input name="username" autocomplete="username" required></label></p>
+            <p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>
+            <p><button type="submit">Sign in</button></p>
+            </form>
+            </main>
+            </body>
+            </html>
+            """;
+        http.Response.Headers.CacheControl = new StringValues("no-store");
+        return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+    }
+}

@@ -1,0 +1,191 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Template.Infrastructure.Security.AuthorizationServer;
+
+/// <summary>
+/// The embedded OAuth 2.0 / OpenID Connect server (<c>AuthorizationServer</c> section). On unless it is switched off
+/// or <c>Auth:Authority</c> names an outside provider.
+/// </summary>
+public sealed class AuthorizationServerOptions : IValidatableObject
+{
+    public const string Section = "AuthorizationServer";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The public base address tokens name as their issuer, e.g. <c>https://orders.example.com/</c>.</summary>
+    public Uri? Issuer { get; set; }
+
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "AuthorizationServer:AccessTokenLifetime must be between 00:01:00 and 1.00:00:00.")]
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    [Range(typeof(TimeSpan), "00:05:00", "90.00:00:00", ErrorMessage = "AuthorizationServer:RefreshTokenLifetime must be between 00:05:00 and 90.00:00:00.")]
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    [Range(typeof(TimeSpan), "00:00:10", "00:10:00", ErrorMessage = "AuthorizationServer:AuthorizationCodeLifetime must be between 00:00:10 and 00:10:00.")]
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long finished tokens and authorizations are kept (for replay detection) before the hourly prune removes them.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00", ErrorMessage = "AuthorizationServer:PruneAfter must be between 01:00:00 and 365.00:00:00.")]
+    public TimeSpan PruneAfter { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>A PKCS#12 (.pfx) file with the RSA or ECDSA key that signs tokens. Empty: a development certificate (refused in Production).</summary>
+    public string? SigningCertificatePath { get; set; }
+
+    /// <summary>The password of <see cref="SigningCertificatePath"/>; keep it in user-secrets or the environment.</summary>
+    public string? SigningCertificatePassword { get; set; }
+
+    public IList<OAuthClientOptions> Clients { get; } = [];
+
+    /// <summary>Users who can sign in on the login page, for development only (refused in Production).</summary>
+    public IList<DevelopmentUser> Users { get; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Enabled)
+        {
+            yield break;
+        }
+
+        if (Issuer is null || !Issuer.IsAbsoluteUri)
+        {
+            yield return new ValidationResult("AuthorizationServer:Issuer must be the service's absolute public address, e.g. https://orders.example.com/.", [nameof(Issuer)]);
+        }
+        else if (Issuer.Scheme != Uri.UriSchemeHttps && !Issuer.IsLoopback)
+        {
+            yield return new ValidationResult("AuthorizationServer:Issuer must use https unless it is a loopback address.", [nameof(Issuer)]);
+        }
+
+        foreach (var (client, index) in Clients.Select((c, i) => (c, i)))
+        {
+            foreach (var problem in client.Problems())
+            {
+                yield return new ValidationResult($"AuthorizationServer:Clients:{index} ({client.ClientId}): {problem}", [nameof(Clients)]);
+            }
+        }
+
+        foreach (var duplicate in Clients.GroupBy(c => c.ClientId, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            yield return new ValidationResult($"AuthorizationServer:Clients has the client id '{duplicate.Key}' more than once.", [nameof(Clients)]);
+        }
+
+        foreach (var (user, index) in Users.Select((u, i) => (u, i)))
+        {
+            if (string.IsNullOrWhiteSpace(user.Id) || string.IsNullOrEmpty(user.Password))
+            {
+                yield return new ValidationResult($"AuthorizationServer:Users:{index} needs an Id and a Password.", [nameof(Users)]);
+            }
+        }
+    }
+}
+
+/// <summary>A client application registered from configuration.</summary>
+public sealed class OAuthClientOptions
+{
+    public string ClientId { get; set; } = "";
+
+    /// <summary>Empty for a public client (a browser or native app), which must use the authorization code flow with PKCE.</summary>
+    public string? ClientSecret { get; set; }
+
+    public string? DisplayName { get; set; }
+
+    /// <summary><c>client_credentials</c>, <c>authorization_code</c>, <c>refresh_token</c>.</summary>
+    public IList<string> Grants { get; } = [];
+
+    /// <summary>API scopes the client may ask for (OpenID scopes come with the authorization code flow).</summary>
+    public IList<string> Scopes { get; } = [];
+
+    /// <summary>Roles a client_credentials token carries, e.g. <c>admin</c> for an operator tool.</summary>
+    public IList<string> Roles { get; } = [];
+
+    public IList<Uri> RedirectUris { get; } = [];
+
+    public IList<Uri> PostLogoutRedirectUris { get; } = [];
+
+    internal IEnumerable<string> Problems()
+    {
+        string[] known = ["client_credentials", "authorization_code", "refresh_token"];
+        if (string.IsNullOrWhiteSpace(ClientId))
+        {
+            yield return "ClientId is required.";
+        }
+
+        foreach (var grant in Grants.Where(g => !known.Contains(g, StringComparer.Ordinal)))
+        {
+            yield return $"the grant '{grant}' is not one of {string.Join(", ", known)}.";
+        }
+
+        if (Grants.Count == 0)
+        {
+            yield return "Grants lists none.";
+        }
+
+        if (string.IsNullOrEmpty(ClientSecret) && Grants.Contains("client_credentials", StringComparer.Ordinal))
+        {
+            yield return "client_credentials needs a ClientSecret.";
+        }
+
+        if (Grants.Contains("authorization_code", StringComparer.Ordinal) && RedirectUris.Count == 0)
+        {
+            yield return "authorization_code needs at least one RedirectUris entry.";
+        }
+
+        foreach (var uri in RedirectUris.Concat(PostLogoutRedirectUris).Where(u => !u.IsAbsoluteUri || !string.IsNullOrEmpty(u.Fragment)))
+        {
+            yield return $"the redirect address '{uri}' must be absolute and carry no fragment.";
+        }
+    }
+}
+
+/// <summary>A user of the login page, from configuration: development only.</summary>
+public sealed class DevelopmentUser
+{
+    public string Id { get; set; } = "";
+    public string? Name { get; set; }
+    public string? Email { get; set; }
+    public string Password { get; set; } = "";
+    public IList<string> Roles { get; } = [];
+}
+
+/// <summary>
+/// Refuses to start in Production with what is only fit for development: the development signing certificate,
+/// users from configuration, or a client secret that is one of the shipped defaults or too short to be a secret.
+/// </summary>
+public sealed class AuthorizationServerProductionCheck(IHostEnvironment environment) : IValidateOptions<AuthorizationServerOptions>
+{
+    /// <summary>The client secrets <c>appsettings.Development.json</c> ships with.</summary>
+    public static readonly IReadOnlySet<string> DevelopmentSecrets = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "dev-secret-service-client-change-me",
+        "dev-secret-browser-session-change-me",
+    };
+
+    public const int MinimumSecretLength = 32;
+
+    public ValidateOptionsResult Validate(string? name, AuthorizationServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.Enabled || !environment.IsProduction())
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.SigningCertificatePath))
+        {
+            failures.Add("AuthorizationServer:SigningCertificatePath is empty, so tokens would be signed with a development certificate; configure a certificate for Production.");
+        }
+
+        if (options.Users.Count > 0)
+        {
+            failures.Add("AuthorizationServer:Users lists development users; in Production users come from your own user directory (IUserDirectory).");
+        }
+
+        foreach (var client in options.Clients.Where(c => c.ClientSecret is { } secret && (DevelopmentSecrets.Contains(secret) || secret.Length < MinimumSecretLength)))
+        {
+            failures.Add($"AuthorizationServer:Clients '{client.ClientId}' uses a development default or a secret shorter than {MinimumSecretLength} characters.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

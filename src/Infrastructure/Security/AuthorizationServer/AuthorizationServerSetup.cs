@@ -1,0 +1,208 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using Template.Infrastructure.Jobs;
+using Template.Infrastructure.Redis;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Template.Infrastructure.Security.AuthorizationServer;
+
+/// <summary>
+/// Wires the embedded OpenIddict server: endpoints under <c>/connect</c>, the client credentials, authorization code
+/// (PKCE S256 only) and rotating refresh token grants, its records in memory or in Redis, and its signing keys.
+/// Access tokens are signed JWTs the service's own JWT bearer handler validates; codes and refresh tokens are
+/// protected with the shared Data Protection key ring, so any instance can redeem what another issued.
+/// </summary>
+public static class AuthorizationServerSetup
+{
+    public static readonly string[] IdentityScopes = [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess];
+
+    internal static void AddEmbeddedAuthorizationServer(this IServiceCollection services, AuthorizationServerOptions options, IHostEnvironment environment, ServiceBackends backends)
+    {
+        services.AddSingleton<IValidateOptions<AuthorizationServerOptions>, AuthorizationServerProductionCheck>();
+        services.AddKeyedSingleton<IOAuthRecordStorage, InMemoryOAuthRecords>(OAuthRecordKeys.Configured);
+        if (backends.UsesRedis)
+        {
+            services.AddSingleton<IOAuthRecordStorage, RedisOAuthRecords>();
+        }
+        else
+        {
+            services.AddSingleton<IOAuthRecordStorage, InMemoryOAuthRecords>();
+        }
+
+        services.AddSingleton<IUserDirectory, ConfiguredUserDirectory>();
+        services.AddHostedService<OAuthClientRegistration>();
+        services.AddGate(OAuthGates.PruneTokens, user => user.IsInRole(Roles.Admin));
+        services.AddRecurringJob("oauth-prune", Hangfire.Cron.Hourly(), new PruneAuthorizationRecordsCommand());
+
+        services.AddOpenIddict()
+            .AddCore(core =>
+            {
+                core.SetDefaultApplicationEntity<OAuthClient>()
+                    .SetDefaultAuthorizationEntity<OAuthAuthorization>()
+                    .SetDefaultScopeEntity<OAuthScope>()
+                    .SetDefaultTokenEntity<OAuthToken>();
+                core.ReplaceApplicationStore<OAuthClient, OAuthClientStore>(ServiceLifetime.Singleton)
+                    .ReplaceAuthorizationStore<OAuthAuthorization, OAuthAuthorizationStore>(ServiceLifetime.Singleton)
+                    .ReplaceScopeStore<OAuthScope, OAuthScopeStore>(ServiceLifetime.Singleton)
+                    .ReplaceTokenStore<OAuthToken, OAuthTokenStore>(ServiceLifetime.Singleton);
+            })
+            .AddServer(server =>
+            {
+                server.SetIssuer(options.Issuer!)
+                    .SetAuthorizationEndpointUris(AuthorizationEndpoints.Authorize)
+                    .SetTokenEndpointUris(AuthorizationEndpoints.Token)
+                    .SetRevocationEndpointUris(AuthorizationEndpoints.Revoke)
+                    .SetUserInfoEndpointUris(AuthorizationEndpoints.UserInfo)
+                    .SetEndSessionEndpointUris(AuthorizationEndpoints.Logout);
+                server.AllowClientCredentialsFlow().AllowAuthorizationCodeFlow().AllowRefreshTokenFlow();
+                server.RequireProofKeyForCodeExchange();
+                server.Configure(o =>
+                {
+                    // S256 only: "plain" would hand the verifier to whoever sees the authorization request.
+                    o.CodeChallengeMethods.Clear();
+                    o.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                });
+
+                // A redeemed refresh token presented again is reuse, not a retry: it revokes the whole grant.
+                server.SetRefreshTokenReuseLeeway(null);
+                server.SetAccessTokenLifetime(options.AccessTokenLifetime)
+                    .SetRefreshTokenLifetime(options.RefreshTokenLifetime)
+                    .SetAuthorizationCodeLifetime(options.AuthorizationCodeLifetime);
+                server.RegisterScopes([.. IdentityScopes, .. options.Clients.SelectMany(c => c.Scopes).Distinct(StringComparer.Ordinal)]);
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.Email, Claims.Role);
+
+                if (!string.IsNullOrWhiteSpace(options.SigningCertificatePath))
+                {
+                    server.AddSigningCertificate(X509CertificateLoader.LoadPkcs12FromFile(
+                        options.SigningCertificatePath, options.SigningCertificatePassword, X509KeyStorageFlags.EphemeralKeySet));
+                }
+                else if (!environment.IsProduction())
+                {
+                    // Kept in the user's certificate store, so every instance on this machine signs with the same key.
+                    server.AddDevelopmentSigningCertificate();
+                }
+
+                // Required by OpenIddict, but unused: access tokens are signed (not encrypted) JWTs, and codes and
+                // refresh tokens are protected by Data Protection.
+                server.AddEphemeralEncryptionKey();
+                server.DisableAccessTokenEncryption();
+                server.UseDataProtection().PreferDefaultAccessTokenFormat();
+
+                var aspNetCore = server.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough();
+                if (options.Issuer!.Scheme == Uri.UriSchemeHttp)
+                {
+                    // Allowed only for a loopback issuer (AuthorizationServerOptions checks it).
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            });
+    }
+
+    /// <summary>Validates the embedded server's access tokens with the hardened JWT bearer handler, against its own keys and issuer.</summary>
+    internal static void TrustEmbeddedServer(JwtBearerOptions bearer, OpenIddictServerOptions server)
+    {
+        var keys = server.SigningCredentials.Select(c => c.Key).ToList();
+        var configuration = new OpenIdConnectConfiguration { Issuer = server.Issuer!.AbsoluteUri };
+        foreach (var key in keys)
+        {
+            configuration.SigningKeys.Add(key);
+        }
+
+        bearer.Configuration = configuration;
+        bearer.TokenValidationParameters.ValidIssuer = configuration.Issuer;
+        bearer.TokenValidationParameters.IssuerSigningKeys = keys;
+        bearer.Events ??= new JwtBearerEvents();
+        bearer.Events.OnTokenValidated = RejectRevokedAsync;
+    }
+
+    // Access tokens are self-contained, but each has an entry in the token store; a token revoked at /connect/revoke,
+    // or by a replayed authorization code, stops working at once instead of at its expiry.
+    private static async Task RejectRevokedAsync(TokenValidatedContext context)
+    {
+        var id = context.Principal?.FindFirst(Claims.Private.TokenId)?.Value;
+        var tokens = context.HttpContext.RequestServices.GetRequiredService<IOpenIddictTokenManager>();
+        var token = id is null ? null : await tokens.FindByIdAsync(id, context.HttpContext.RequestAborted);
+        if (token is null || !await tokens.HasStatusAsync(token, Statuses.Valid, context.HttpContext.RequestAborted))
+        {
+            context.Fail("The access token was revoked.");
+        }
+    }
+}
+
+/// <summary>The paths of the embedded server and its login page.</summary>
+public static class AuthorizationEndpoints
+{
+    public const string Authorize = "connect/authorize";
+    public const string Token = "connect/token";
+    public const string Revoke = "connect/revoke";
+    public const string UserInfo = "connect/userinfo";
+    public const string Logout = "connect/logout";
+    public const string Login = "/account/login";
+}
+
+public static class OAuthGates
+{
+    /// <summary>Remove finished tokens and authorizations (the hourly job).</summary>
+    public const string PruneTokens = "oauth.prune";
+}
+
+/// <summary>Registers the configured clients in this instance's client store when it starts.</summary>
+internal sealed class OAuthClientRegistration(IServiceScopeFactory scopes, IOptions<AuthorizationServerOptions> options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        foreach (var client in options.Value.Clients)
+        {
+            if (await manager.FindByClientIdAsync(client.ClientId, cancellationToken) is null)
+            {
+                await manager.CreateAsync(Describe(client), cancellationToken);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static OpenIddictApplicationDescriptor Describe(OAuthClientOptions client)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = client.ClientId,
+            ClientSecret = string.IsNullOrEmpty(client.ClientSecret) ? null : client.ClientSecret,
+            ClientType = string.IsNullOrEmpty(client.ClientSecret) ? ClientTypes.Public : ClientTypes.Confidential,
+            ConsentType = ConsentTypes.Implicit,
+            DisplayName = client.DisplayName ?? client.ClientId,
+        };
+        descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.Endpoints.Revocation]);
+        if (client.Grants.Contains(GrantTypes.ClientCredentials, StringComparer.Ordinal))
+        {
+            descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
+        }
+
+        if (client.Grants.Contains(GrantTypes.AuthorizationCode, StringComparer.Ordinal))
+        {
+            descriptor.Permissions.UnionWith([
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.EndSession, Permissions.GrantTypes.AuthorizationCode,
+                Permissions.ResponseTypes.Code, Permissions.Scopes.Profile, Permissions.Scopes.Email, Permissions.Scopes.Roles]);
+            descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+        }
+
+        if (client.Grants.Contains(GrantTypes.RefreshToken, StringComparer.Ordinal))
+        {
+            descriptor.Permissions.Add(Permissions.GrantTypes.RefreshToken);
+        }
+
+        descriptor.Permissions.UnionWith(client.Scopes.Select(s => Permissions.Prefixes.Scope + s));
+        descriptor.RedirectUris.UnionWith(client.RedirectUris);
+        descriptor.PostLogoutRedirectUris.UnionWith(client.PostLogoutRedirectUris);
+        return descriptor;
+    }
+}

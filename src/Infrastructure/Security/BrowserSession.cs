@@ -1,0 +1,167 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Template.Infrastructure.Security;
+
+/// <summary>The authentication schemes the service registers.</summary>
+public static class AuthSchemes
+{
+    /// <summary>Picks bearer token, session cookie or the development header per request.</summary>
+    public const string Default = "Default";
+
+    /// <summary>The browser session cookie the backend-for-frontend login ends in.</summary>
+    public const string Session = "Session";
+
+    /// <summary>The code + PKCE login a browser is sent through to get <see cref="Session"/>.</summary>
+    public const string BrowserLogin = "BrowserLogin";
+
+    /// <summary>The embedded authorization server's own sign-in cookie, read only by <c>/connect/authorize</c>.</summary>
+    public const string Login = "AuthorizationServer.Login";
+
+    public const string SessionCookie = "__Host-session";
+    public const string LoginCookie = "__Host-signin";
+}
+
+/// <summary>
+/// Browser login for a single-page app served with the API (<c>BrowserSession</c> section): <c>/auth/login</c>
+/// runs the authorization code flow with PKCE against the configured authority as a confidential client and
+/// ends in an HttpOnly session cookie; the tokens stay on the server.
+/// </summary>
+public sealed class BrowserSessionOptions
+{
+    public const string Section = "BrowserSession";
+
+    public bool Enabled { get; set; } = true;
+
+    public string ClientId { get; set; } = "browser-session";
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Scopes asked for beside <c>openid profile roles</c>.</summary>
+    public IList<string> Scopes { get; } = [];
+
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:05:00", "30.00:00:00", ErrorMessage = "BrowserSession:Lifetime must be between 00:05:00 and 30.00:00:00.")]
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(8);
+}
+
+/// <summary>
+/// Writes <c>__Host-</c> cookies as such over HTTPS (Secure, path /, no domain) and without the prefix over plain
+/// HTTP, where browsers refuse the prefix: local development on <c>http://localhost</c> keeps working.
+/// </summary>
+internal sealed class HostPrefixCookieManager : ICookieManager
+{
+    private const string Prefix = "__Host-";
+    private readonly ChunkingCookieManager inner = new();
+
+    public string? GetRequestCookie(HttpContext context, string key) => inner.GetRequestCookie(context, NameFor(context, key));
+
+    public void AppendResponseCookie(HttpContext context, string key, string? value, CookieOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Path = "/";
+        options.Domain = null;
+        options.Secure = context.Request.IsHttps;
+        inner.AppendResponseCookie(context, NameFor(context, key), value, options);
+    }
+
+    public void DeleteCookie(HttpContext context, string key, CookieOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Path = "/";
+        options.Domain = null;
+        options.Secure = context.Request.IsHttps;
+        inner.DeleteCookie(context, NameFor(context, key), options);
+    }
+
+    public static string NameFor(HttpContext context, string key)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(key);
+        return !context.Request.IsHttps && key.StartsWith(Prefix, StringComparison.Ordinal) ? key[Prefix.Length..] : key;
+    }
+}
+
+internal static class LocalUrls
+{
+    /// <summary>Whether <paramref name="url"/> stays on this site, so redirecting to it cannot send a user elsewhere.</summary>
+    public static bool IsLocal(string? url) =>
+        url is not null && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+}
+
+internal static class BrowserSessionSetup
+{
+    private static readonly string[] LoginScopes = ["openid", "profile", "roles"];
+
+    public static void AddSessionCookie(this AuthenticationBuilder authentication, string scheme, string cookieName, TimeSpan lifetime, bool answerWithStatus)
+    {
+        authentication.AddCookie(scheme, cookie =>
+        {
+            cookie.Cookie.Name = cookieName;
+            cookie.Cookie.HttpOnly = true;
+            // Lax: sent on the top-level navigation back from the login, not on cross-site posts or fetches.
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.CookieManager = new HostPrefixCookieManager();
+            cookie.ExpireTimeSpan = lifetime;
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = AuthorizationServer.AuthorizationEndpoints.Login;
+            if (answerWithStatus)
+            {
+                // An API answers 401/403 (problem+json); it does not redirect a fetch to a login page.
+                cookie.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
+                cookie.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
+            }
+        });
+    }
+
+    public static void AddBrowserLogin(this AuthenticationBuilder authentication, BrowserSessionOptions session, Uri authority, bool requireHttpsMetadata)
+    {
+        authentication.AddOpenIdConnect(AuthSchemes.BrowserLogin, oidc =>
+        {
+            oidc.Authority = authority.AbsoluteUri;
+            oidc.RequireHttpsMetadata = requireHttpsMetadata;
+            oidc.ClientId = session.ClientId;
+            oidc.ClientSecret = session.ClientSecret;
+            oidc.ResponseType = OpenIdConnectResponseType.Code;
+            // The code comes back in the query of a top-level GET, so SameSite=Lax cookies survive the round trip.
+            oidc.ResponseMode = OpenIdConnectResponseMode.Query;
+            oidc.UsePkce = true;
+            oidc.CallbackPath = "/auth/callback";
+            oidc.SignedOutCallbackPath = "/auth/signed-out";
+            oidc.SignInScheme = AuthSchemes.Session;
+            oidc.SignOutScheme = AuthSchemes.Session;
+            oidc.SaveTokens = true;
+            oidc.MapInboundClaims = false;
+            oidc.GetClaimsFromUserInfoEndpoint = false;
+            oidc.Scope.Clear();
+            foreach (var scope in LoginScopes.Concat(session.Scopes))
+            {
+                oidc.Scope.Add(scope);
+            }
+
+            oidc.TokenValidationParameters.NameClaimType = "name";
+            oidc.TokenValidationParameters.RoleClaimType = "role";
+            oidc.CorrelationCookie.SameSite = SameSiteMode.Lax;
+            oidc.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            oidc.NonceCookie.SameSite = SameSiteMode.Lax;
+            oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+    }
+
+    public static void MapBrowserSession(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/auth/login", (string? returnUrl) => Results.Challenge(
+            new AuthenticationProperties { RedirectUri = LocalUrls.IsLocal(returnUrl) ? returnUrl : "/" }, [AuthSchemes.BrowserLogin]))
+            .ExcludeFromDescription();
+        app.MapPost("/auth/logout", () => Results.SignOut(
+            new AuthenticationProperties { RedirectUri = "/" }, [AuthSchemes.Session, AuthSchemes.BrowserLogin]))
+            .ExcludeFromDescription();
+    }
+
+    private static Task Status(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,140 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using Template.Infrastructure.Redis;
+using Template.Infrastructure.Security.AuthorizationServer;
+
+namespace Template.Infrastructure.Security;
+
+/// <summary>Which parts of authentication this instance runs, decided once from configuration.</summary>
+public sealed record SecurityFeatures(bool BearerTokens, bool EmbeddedServer, bool BrowserSession, bool DevelopmentHeader);
+
+/// <summary>Wires authentication and authorization.</summary>
+public static class SecuritySetup
+{
+    public static IServiceCollection AddServiceSecurity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, ServiceBackends backends)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<ScopeCaller>();
+        services.AddScoped<IRequestCaller, HttpRequestCaller>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, GateHandler>();
+        services.AddGate(Gates.JobsDashboard, user => user.IsInRole(Roles.Admin));
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "antiforgery";
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+        });
+
+        services.AddOptions<DevelopmentAuthenticationOptions>()
+            .Bind(configuration.GetSection(DevelopmentAuthenticationOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DevelopmentAuthenticationOptions>, DevelopmentAuthenticationOptionsValidator>();
+        services.AddOptions<AuthOptions>()
+            .Bind(configuration.GetSection(AuthOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var server = configuration.GetSection(AuthorizationServerOptions.Section).Get<AuthorizationServerOptions>() ?? new AuthorizationServerOptions();
+        var session = configuration.GetSection(BrowserSessionOptions.Section).Get<BrowserSessionOptions>() ?? new BrowserSessionOptions();
+        var external = auth.Authority is not null;
+        var embedded = !external && server.Enabled;
+        var bearer = external || embedded;
+        var features = new SecurityFeatures(
+            BearerTokens: bearer,
+            EmbeddedServer: embedded,
+            BrowserSession: bearer && session.Enabled,
+            DevelopmentHeader: configuration.GetSection(DevelopmentAuthenticationOptions.Section).Get<DevelopmentAuthenticationOptions>()?.Enabled == true);
+        services.AddSingleton(features);
+
+        // One default scheme that looks at each request: a bearer token, the development header, the session
+        // cookie, in that order. Without any of them the request is anonymous and a challenge answers 401.
+        var authentication = services.AddAuthentication(AuthSchemes.Default);
+        authentication.AddPolicyScheme(AuthSchemes.Default, null, options => options.ForwardDefaultSelector = context => SchemeFor(context, features));
+
+        if (bearer)
+        {
+            authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, options => BearerTokens.Configure(options, auth));
+        }
+
+        if (embedded)
+        {
+            services.AddOptions<AuthorizationServerOptions>()
+                .Bind(configuration.GetSection(AuthorizationServerOptions.Section))
+                .ValidateDataAnnotations()
+                .ValidateOnStart();
+            services.AddEmbeddedAuthorizationServer(server, environment, backends);
+            services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+                .Configure<IOptions<OpenIddictServerOptions>>((options, openIddict) => AuthorizationServerSetup.TrustEmbeddedServer(options, openIddict.Value));
+            authentication.AddSessionCookie(AuthSchemes.Login, AuthSchemes.LoginCookie, TimeSpan.FromHours(1), answerWithStatus: false);
+        }
+
+        if (features.BrowserSession)
+        {
+            services.AddOptions<BrowserSessionOptions>()
+                .Bind(configuration.GetSection(BrowserSessionOptions.Section))
+                .ValidateDataAnnotations()
+                .Validate(s => !string.IsNullOrEmpty(s.ClientSecret),
+                    "BrowserSession:ClientSecret is required while BrowserSession:Enabled is true and tokens are accepted.")
+                .Validate(s => !environment.IsProduction() || !AuthorizationServerProductionCheck.DevelopmentSecrets.Contains(s.ClientSecret ?? ""),
+                    "BrowserSession:ClientSecret is the development default; configure the real secret for Production.")
+                .ValidateOnStart();
+            authentication.AddSessionCookie(AuthSchemes.Session, AuthSchemes.SessionCookie, session.Lifetime, answerWithStatus: true);
+            authentication.AddBrowserLogin(session, external ? auth.Authority! : server.Issuer ?? new Uri("https://localhost/"),
+                requireHttpsMetadata: external ? auth.RequireHttpsMetadata : server.Issuer?.Scheme != Uri.UriSchemeHttp);
+        }
+
+        if (features.DevelopmentHeader)
+        {
+            authentication.AddScheme<AuthenticationSchemeOptions, DevelopmentAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
+        }
+
+        if (!bearer && !features.DevelopmentHeader)
+        {
+            authentication.AddScheme<AuthenticationSchemeOptions, AnonymousOnlyAuthenticationHandler>(AnonymousOnlyAuthenticationHandler.SchemeName, null);
+        }
+
+        services.AddAuthorization();
+        return services;
+    }
+
+    /// <summary>Maps the embedded server's endpoints, the login page and the browser session endpoints that are on.</summary>
+    public static void MapAuthentication(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var features = app.ServiceProvider.GetRequiredService<SecurityFeatures>();
+        if (features.EmbeddedServer)
+        {
+            app.MapAuthorizationServer();
+        }
+
+        if (features.BrowserSession)
+        {
+            app.MapBrowserSession();
+        }
+    }
+
+    private static string SchemeFor(HttpContext context, SecurityFeatures features)
+    {
+        if (features.BearerTokens && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return JwtBearerDefaults.AuthenticationScheme;
+        }
+
+        if (features.DevelopmentHeader && context.Request.Headers.ContainsKey(DevelopmentAuthenticationHandler.UserHeader))
+        {
+            return DevelopmentAuthenticationHandler.SchemeName;
+        }
+
+        if (features.BrowserSession && context.Request.Cookies.ContainsKey(HostPrefixCookieManager.NameFor(context, AuthSchemes.SessionCookie)))
+        {
+            return AuthSchemes.Session;
+        }
+
+        return features.BearerTokens ? JwtBearerDefaults.AuthenticationScheme
+            : features.DevelopmentHeader ? DevelopmentAuthenticationHandler.SchemeName
+            : AnonymousOnlyAuthenticationHandler.SchemeName;
+    }
+}
