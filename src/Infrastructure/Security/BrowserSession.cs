@@ -32,7 +32,8 @@ public sealed class BrowserSessionOptions
 {
     public const string Section = "BrowserSession";
 
-    public bool Enabled { get; set; } = true;
+    /// <summary>Off unless switched on: it needs a client registered with the authority and its secret.</summary>
+    public bool Enabled { get; set; }
 
     public string ClientId { get; set; } = "browser-session";
 

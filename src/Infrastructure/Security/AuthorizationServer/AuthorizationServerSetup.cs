@@ -52,8 +52,12 @@ public static class AuthorizationServerSetup
             })
             .AddServer(server =>
             {
-                server.SetIssuer(options.Issuer!)
-                    .SetAuthorizationEndpointUris(AuthorizationEndpoints.Authorize)
+                if (options.Issuer is { IsAbsoluteUri: true } issuer)
+                {
+                    server.SetIssuer(issuer);
+                }
+
+                server.SetAuthorizationEndpointUris(AuthorizationEndpoints.Authorize)
                     .SetTokenEndpointUris(AuthorizationEndpoints.Token)
                     .SetRevocationEndpointUris(AuthorizationEndpoints.Revoke)
                     .SetUserInfoEndpointUris(AuthorizationEndpoints.UserInfo)
@@ -97,7 +101,7 @@ public static class AuthorizationServerSetup
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough();
-                if (options.Issuer!.Scheme == Uri.UriSchemeHttp)
+                if (options.Issuer is { IsAbsoluteUri: true, Scheme: "http" })
                 {
                     // Allowed only for a loopback issuer (AuthorizationServerOptions checks it).
                     aspNetCore.DisableTransportSecurityRequirement();
