@@ -30,6 +30,11 @@ internal static class AuthorizationServerEndpoints
 
     private static async Task<IResult> AuthorizeAsync(HttpContext http, IUserDirectory users, IOptions<Security.AuthOptions> auth)
     {
+        if (RejectedRequest(http) is { } rejected)
+        {
+            return rejected;
+        }
+
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var login = await http.AuthenticateAsync(AuthSchemes.Login);
         var user = login.Succeeded && login.Principal.SubjectId() is { } id ? await users.FindByIdAsync(id, http.RequestAborted) : null;
@@ -109,6 +114,11 @@ internal static class AuthorizationServerEndpoints
 
     private static async Task<IResult> LogoutAsync(HttpContext http)
     {
+        if (RejectedRequest(http) is { } rejected)
+        {
+            return rejected;
+        }
+
         await http.SignOutAsync(AuthSchemes.Login);
         // OpenIddict sends the browser on to the client's registered post_logout_redirect_uri, if it gave one.
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
@@ -156,6 +166,16 @@ internal static class AuthorizationServerEndpoints
         });
         return identity;
     }
+
+    /// <summary>The error OpenIddict found in a request it could not send back to the client, as problem+json.</summary>
+    private static IResult? RejectedRequest(HttpContext http) =>
+        http.GetOpenIddictServerResponse() is { Error: { } error } response
+            ? Results.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "The authorization request is not valid.",
+                detail: response.ErrorDescription,
+                extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["error"] = error })
+            : null;
 
     private static AuthenticationProperties Reject(string error, string description) => new(new Dictionary<string, string?>
     {

@@ -100,7 +100,10 @@ public static class AuthorizationServerSetup
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
-                    .EnableEndSessionEndpointPassthrough();
+                    .EnableEndSessionEndpointPassthrough()
+                    // Errors that cannot go back to the client (bad redirect address, missing PKCE) are answered by
+                    // AuthorizationServerEndpoints as problem+json instead of OpenIddict's plain-text page.
+                    .EnableErrorPassthrough();
                 if (options.Issuer is { IsAbsoluteUri: true, Scheme: "http" })
                 {
                     // Allowed only for a loopback issuer (AuthorizationServerOptions checks it).

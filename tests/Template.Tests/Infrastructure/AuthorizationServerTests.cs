@@ -1,0 +1,260 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Net;
+using System.Text.Json;
+using Template.Tests.Support;
+
+namespace Template.Tests.Infrastructure;
+
+/// <summary>
+/// The embedded authorization server end to end over HTTP, in both modes (<see cref="AuthorizationServerTestsInMemory"/>,
+/// <see cref="AuthorizationServerTestsOnRedis"/>): every grant, PKCE, single-use codes, refresh rotation and reuse
+/// detection, revocation, userinfo, logout and the login page.
+/// </summary>
+public abstract class AuthorizationServerTests(IServiceHostFixture service)
+{
+    private IAlbaHost Host => service.Host;
+
+    [SkippableFact]
+    public async Task Client_credentials_give_an_access_token_that_reaches_a_protected_endpoint_as_the_client()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var (status, body) = await flow.TokenAsync(OAuthFlow.ClientCredentials(scope: ""));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var accessToken = body.GetProperty("access_token").GetString()!;
+        var jwt = new JwtSecurityTokenHandler().ReadJwtToken(accessToken);
+        Assert.Equal("at+jwt", jwt.Header.Typ);
+        Assert.Equal("RS256", jwt.Header.Alg);
+        Assert.Contains("api", jwt.Audiences);
+        Assert.False(body.TryGetProperty("refresh_token", out _));
+
+        Assert.Equal("\"service-client\"", await CallMeAsync(accessToken, 200));
+    }
+
+    [SkippableFact]
+    public async Task A_wrong_client_secret_gets_no_token()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var (status, body) = await flow.TokenAsync(OAuthFlow.ClientCredentials(scope: "", secret: "not-the-secret"));
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("invalid_client", body.GetProperty("error").GetString());
+    }
+
+    [SkippableFact]
+    public async Task The_code_flow_signs_in_on_the_login_page_and_its_refresh_tokens_rotate_and_cannot_be_reused()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var tokens = await flow.SignInAsync("alice", "alice-dev-password");
+        Assert.Equal("\"alice\"", await CallMeAsync(tokens.GetProperty("access_token").GetString()!, 200));
+        var idToken = new JwtSecurityTokenHandler().ReadJwtToken(tokens.GetProperty("id_token").GetString());
+        Assert.Equal("alice", idToken.Subject);
+        Assert.Equal("Alice", idToken.Claims.Single(c => c.Type == "name").Value);
+
+        var first = tokens.GetProperty("refresh_token").GetString()!;
+        var (status, rotated) = await flow.TokenAsync(OAuthFlow.Refresh(first));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var second = rotated.GetProperty("refresh_token").GetString()!;
+        Assert.NotEqual(first, second);
+        Assert.Equal("\"alice\"", await CallMeAsync(rotated.GetProperty("access_token").GetString()!, 200));
+
+        // The old refresh token is refused, and presenting it revokes the whole grant, the new one included.
+        var (reusedStatus, reused) = await flow.TokenAsync(OAuthFlow.Refresh(first));
+        Assert.Equal(HttpStatusCode.BadRequest, reusedStatus);
+        Assert.Equal("invalid_grant", reused.GetProperty("error").GetString());
+        var (afterReuse, _) = await flow.TokenAsync(OAuthFlow.Refresh(second));
+        Assert.Equal(HttpStatusCode.BadRequest, afterReuse);
+        await CallMeAsync(rotated.GetProperty("access_token").GetString()!, 401);
+    }
+
+    [SkippableFact]
+    public async Task A_replayed_code_is_refused_and_revokes_the_tokens_issued_from_it()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var (verifier, challenge) = OAuthFlow.Pkce();
+        var redirect = await flow.AuthorizeAsync(OAuthFlow.AuthorizeUrl(challenge), "alice", "alice-dev-password");
+        Assert.StartsWith(OAuthFlow.PublicRedirect, redirect.OriginalString, StringComparison.Ordinal);
+        Assert.Equal("state-123", OAuthFlow.QueryValue(redirect, "state"));
+        var code = OAuthFlow.QueryValue(redirect, "code")!;
+
+        var (status, tokens) = await flow.TokenAsync(OAuthFlow.CodeRedemption(code, verifier));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var accessToken = tokens.GetProperty("access_token").GetString()!;
+        await CallMeAsync(accessToken, 200);
+
+        var (replayStatus, replay) = await flow.TokenAsync(OAuthFlow.CodeRedemption(code, verifier));
+        Assert.Equal(HttpStatusCode.BadRequest, replayStatus);
+        Assert.Equal("invalid_grant", replay.GetProperty("error").GetString());
+        var (refreshStatus, _) = await flow.TokenAsync(OAuthFlow.Refresh(tokens.GetProperty("refresh_token").GetString()!));
+        Assert.Equal(HttpStatusCode.BadRequest, refreshStatus);
+        await CallMeAsync(accessToken, 401);
+    }
+
+    [SkippableFact]
+    public async Task Two_redemptions_of_one_code_at_the_same_time_give_tokens_once()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var (verifier, challenge) = OAuthFlow.Pkce();
+        var code = OAuthFlow.QueryValue(await flow.AuthorizeAsync(OAuthFlow.AuthorizeUrl(challenge), "alice", "alice-dev-password"), "code")!;
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => flow.TokenAsync(OAuthFlow.CodeRedemption(code, verifier))));
+        Assert.Single(results, r => r.Status == HttpStatusCode.OK);
+    }
+
+    [SkippableTheory]
+    [InlineData(null, "'code_challenge' parameter is missing")]
+    [InlineData("plain", "'code_challenge_method' is not supported")]
+    public async Task The_code_flow_requires_pkce_with_s256(string? method, string complaint)
+    {
+        var url = method is null ? OAuthFlow.AuthorizeUrl(challenge: null) : OAuthFlow.AuthorizeUrl(OAuthFlow.Pkce().Verifier, method);
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.StatusCodeShouldBe(400);
+        });
+        var problem = await result.ReadProblemAsync(400);
+        Assert.Equal("invalid_request", problem.GetProperty("error").GetString());
+        Assert.Contains(complaint, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_code_redeemed_with_the_wrong_verifier_gives_no_token()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var (_, challenge) = OAuthFlow.Pkce();
+        var code = OAuthFlow.QueryValue(await flow.AuthorizeAsync(OAuthFlow.AuthorizeUrl(challenge), "alice", "alice-dev-password"), "code")!;
+        var (status, body) = await flow.TokenAsync(OAuthFlow.CodeRedemption(code, OAuthFlow.Pkce().Verifier));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
+    }
+
+    [SkippableFact]
+    public async Task A_redirect_address_the_client_did_not_register_is_refused_without_redirecting()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var response = await flow.SendAsync(HttpMethod.Get, OAuthFlow.AuthorizeUrl(OAuthFlow.Pkce().Challenge, redirect: "https://attacker.example/steal"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [SkippableFact]
+    public async Task A_revoked_access_token_and_a_revoked_refresh_token_stop_working_at_once()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var tokens = await flow.SignInAsync("alice", "alice-dev-password");
+        var accessToken = tokens.GetProperty("access_token").GetString()!;
+        var refreshToken = tokens.GetProperty("refresh_token").GetString()!;
+        foreach (var token in new[] { accessToken, refreshToken })
+        {
+            var revoked = await flow.SendAsync(HttpMethod.Post, "/connect/revoke", new Dictionary<string, string> { ["token"] = token, ["client_id"] = OAuthFlow.PublicClient });
+            Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        }
+
+        await CallMeAsync(accessToken, 401);
+        var (status, _) = await flow.TokenAsync(OAuthFlow.Refresh(refreshToken));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+    }
+
+    [SkippableFact]
+    public async Task Userinfo_answers_with_the_claims_the_granted_scopes_allow()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var tokens = await flow.SignInAsync("admin", "admin-dev-password", scope: "openid roles");
+        var response = await flow.SendAsync(HttpMethod.Get, "/connect/userinfo", bearer: tokens.GetProperty("access_token").GetString());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var claims = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("admin", claims.RootElement.GetProperty("sub").GetString());
+        Assert.Equal("admin", claims.RootElement.GetProperty("role")[0].GetString());
+        Assert.False(claims.RootElement.TryGetProperty("name", out _));
+
+        var anonymous = await flow.SendAsync(HttpMethod.Get, "/connect/userinfo");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task Logout_ends_the_sign_in_so_the_next_authorization_asks_for_the_password_again()
+    {
+        using var flow = OAuthFlow.For(Host);
+        await flow.SignInAsync("alice", "alice-dev-password");
+        var silent = await flow.SendAsync(HttpMethod.Get, OAuthFlow.AuthorizeUrl(OAuthFlow.Pkce().Challenge));
+        Assert.StartsWith(OAuthFlow.PublicRedirect, silent.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        var logout = await flow.SendAsync(HttpMethod.Get, "/connect/logout");
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        var again = await flow.SendAsync(HttpMethod.Get, OAuthFlow.AuthorizeUrl(OAuthFlow.Pkce().Challenge));
+        Assert.Contains("/account/login", again.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Prompt_none_without_a_sign_in_answers_login_required()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var response = await flow.SendAsync(HttpMethod.Get, OAuthFlow.AuthorizeUrl(OAuthFlow.Pkce().Challenge) + "&prompt=none");
+        Assert.Equal("login_required", OAuthFlow.QueryValue(response.Headers.Location!, "error"));
+    }
+
+    [SkippableFact]
+    public async Task The_login_page_refuses_a_post_without_its_antiforgery_token()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var result = await Host.Scenario(s =>
+        {
+            s.Post.FormData(new Dictionary<string, string> { ["username"] = "alice", ["password"] = "alice-dev-password", ["returnUrl"] = "/" }).ToUrl("/account/login");
+            s.StatusCodeShouldBe(403);
+        });
+        var problem = await result.ReadProblemAsync(403);
+        Assert.Equal("urn:problem-type:csrf", problem.GetProperty("type").GetString());
+        Assert.DoesNotContain(result.Context.Response.Headers.SetCookie, c => c!.StartsWith("signin=", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task A_wrong_password_shows_the_form_again_and_signs_nobody_in()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var response = await flow.LogInAsync(new Uri("/account/login?returnUrl=%2F", UriKind.Relative), "alice", "wrong");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The user name or password is wrong.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(flow.Cookies.ContainsKey("signin"));
+    }
+
+    [SkippableFact]
+    public async Task After_signing_in_the_login_page_only_redirects_within_the_service()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var response = await flow.LogInAsync(new Uri("/account/login?returnUrl=https%3A%2F%2Fattacker.example%2F", UriKind.Relative), "alice", "alice-dev-password");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+        Assert.True(flow.Cookies.ContainsKey("signin"));
+    }
+
+    [SkippableFact]
+    public async Task Discovery_and_the_key_set_are_published()
+    {
+        using var flow = OAuthFlow.For(Host);
+        using var discovery = JsonDocument.Parse(await (await flow.SendAsync(HttpMethod.Get, "/.well-known/openid-configuration")).Content.ReadAsStringAsync());
+        Assert.Equal(["S256"], discovery.RootElement.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("http://localhost:5080/", discovery.RootElement.GetProperty("issuer").GetString());
+        using var keys = JsonDocument.Parse(await (await flow.SendAsync(HttpMethod.Get, "/.well-known/jwks")).Content.ReadAsStringAsync());
+        Assert.NotEmpty(keys.RootElement.GetProperty("keys").EnumerateArray());
+    }
+
+    private async Task<string> CallMeAsync(string accessToken, int status)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url(ProbeEndpoints.Me);
+            s.WithRequestHeader("Authorization", $"Bearer {accessToken}");
+            s.StatusCodeShouldBe(status);
+        });
+        if (status != 200)
+        {
+            await result.ReadProblemAsync(status);
+        }
+
+        return await result.ReadAsTextAsync();
+    }
+}
+
+[Collection(SharedServiceHost.Name)]
+public sealed class AuthorizationServerTestsInMemory(ServiceFixture service) : AuthorizationServerTests(service);
+
+[Collection(SharedRedisServiceHost.Name)]
+public sealed class AuthorizationServerTestsOnRedis(RedisServiceFixture service) : AuthorizationServerTests(service);
