@@ -236,21 +236,7 @@ public abstract class AuthorizationServerTests(IServiceHostFixture service)
         Assert.NotEmpty(keys.RootElement.GetProperty("keys").EnumerateArray());
     }
 
-    private async Task<string> CallMeAsync(string accessToken, int status)
-    {
-        var result = await Host.Scenario(s =>
-        {
-            s.Get.Url(ProbeEndpoints.Me);
-            s.WithRequestHeader("Authorization", $"Bearer {accessToken}");
-            s.StatusCodeShouldBe(status);
-        });
-        if (status != 200)
-        {
-            await result.ReadProblemAsync(status);
-        }
-
-        return await result.ReadAsTextAsync();
-    }
+    private Task<string> CallMeAsync(string accessToken, int status) => OAuthFlow.CallMeAsync(Host, accessToken, status);
 }
 
 [Collection(SharedServiceHost.Name)]

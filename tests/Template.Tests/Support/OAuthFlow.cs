@@ -99,7 +99,7 @@ public sealed partial class OAuthFlow(HttpClient client) : IDisposable
         var page = await SendAsync(HttpMethod.Get, loginPage.IsAbsoluteUri ? loginPage.PathAndQuery : loginPage.OriginalString);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync();
-        var form = HiddenFields().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        var form = HiddenFormFields(html);
         form["username"] = user;
         form["password"] = password;
         return await SendAsync(HttpMethod.Post, "/account/login", form);
@@ -168,6 +168,28 @@ public sealed partial class OAuthFlow(HttpClient client) : IDisposable
         ["client_secret"] = secret,
         ["scope"] = scope,
     };
+
+    /// <summary>The hidden inputs of a page's form (the antiforgery token, the return address).</summary>
+    public static Dictionary<string, string> HiddenFormFields(string html) =>
+        HiddenFields().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+
+    /// <summary>Calls the probe endpoint that answers with the caller's subject, as the bearer of <paramref name="accessToken"/>.</summary>
+    public static async Task<string> CallMeAsync(IAlbaHost host, string accessToken, int status)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var result = await host.Scenario(s =>
+        {
+            s.Get.Url(ProbeEndpoints.Me);
+            s.WithRequestHeader("Authorization", $"Bearer {accessToken}");
+            s.StatusCodeShouldBe(status);
+        });
+        if (status != 200)
+        {
+            await result.ReadProblemAsync(status);
+        }
+
+        return await result.ReadAsTextAsync();
+    }
 
     public void Dispose() => client.Dispose();
 

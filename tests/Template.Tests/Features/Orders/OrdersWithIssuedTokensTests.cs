@@ -1,0 +1,62 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Template.Features.Orders;
+using Template.Features.Orders.PlaceOrder;
+using Template.Tests.Support;
+
+namespace Template.Tests.Features.Orders;
+
+/// <summary>
+/// The Orders area with tokens from the embedded authorization server, not the development header: users signed
+/// in through the login page own what they place, and another user's token cannot reach it (BOLA).
+/// </summary>
+[Collection(SharedServiceHost.Name)]
+public sealed class OrdersWithIssuedTokensTests(ServiceFixture service)
+{
+    private const string OrderScopes = OAuthFlow.UserScopes + " orders.read orders.write";
+
+    [Fact]
+    public async Task An_order_placed_with_a_users_token_is_theirs_and_another_users_token_cannot_see_or_change_it()
+    {
+        using var aliceFlow = OAuthFlow.For(service.Host);
+        using var bobFlow = OAuthFlow.For(service.Host);
+        var alice = (await aliceFlow.SignInAsync("alice", "alice-dev-password", OrderScopes)).GetProperty("access_token").GetString()!;
+        var bob = (await bobFlow.SignInAsync("bob", "bob-dev-password", OrderScopes)).GetProperty("access_token").GetString()!;
+
+        var placed = await service.Host.Scenario(s =>
+        {
+            s.Post.Json(OrdersApi.ValidOrder()).ToUrl(PlaceOrderEndpoint.Route);
+            s.WithRequestHeader("Authorization", $"Bearer {alice}");
+            s.StatusCodeShouldBe(201);
+        });
+        var order = (await placed.ReadAsJsonAsync<OrderResponse>())!;
+        var stored = await service.Host.Services.GetRequiredService<IOrderStore>().FindAsync(order.Id, CancellationToken.None);
+        Assert.Equal("alice", stored!.OwnerId);
+
+        foreach (var (method, url) in new[] { (HttpMethod.Get, OrdersApi.OrderUrl(order.Id)), (HttpMethod.Post, $"{OrdersApi.OrderUrl(order.Id)}/cancel") })
+        {
+            var response = await bobFlow.SendAsync(method, url, bearer: bob);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        var own = await aliceFlow.SendAsync(HttpMethod.Get, OrdersApi.OrderUrl(order.Id), bearer: alice);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_credentials_token_follows_the_scopes_it_was_granted()
+    {
+        using var flow = OAuthFlow.For(service.Host);
+        var (_, body) = await flow.TokenAsync(OAuthFlow.ClientCredentials("orders.read"));
+        var readOnly = body.GetProperty("access_token").GetString()!;
+
+        Assert.Equal(HttpStatusCode.OK, (await flow.SendAsync(HttpMethod.Get, "/api/orders", bearer: readOnly)).StatusCode);
+        var place = await service.Host.Scenario(s =>
+        {
+            s.Post.Json(OrdersApi.ValidOrder()).ToUrl(PlaceOrderEndpoint.Route);
+            s.WithRequestHeader("Authorization", $"Bearer {readOnly}");
+            s.StatusCodeShouldBe(403);
+        });
+        Assert.Contains("orders.write", (await place.ReadProblemAsync(403)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,195 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Net;
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using Template.Infrastructure.Security.AuthorizationServer;
+using Template.Tests.Support;
+
+namespace Template.Tests.Infrastructure;
+
+/// <summary>
+/// The embedded server as deployed: what Production refuses, tokens it did not issue, several instances on one
+/// Redis, and the browser session login in a real process.
+/// </summary>
+public sealed class AuthorizationServerDeploymentTests
+{
+    [Theory]
+    [InlineData("AuthorizationServer:SigningCertificatePath", "", "development certificate")]
+    [InlineData("AuthorizationServer:Issuer", "", "AuthorizationServer:Issuer must be")]
+    [InlineData("AuthorizationServer:Issuer", "http://orders.example.com/", "must use https")]
+    [InlineData("AuthorizationServer:Users:0:Id", "alice", "AuthorizationServer:Users lists development users")]
+    [InlineData("AuthorizationServer:Clients:0:ClientSecret", "dev-secret-service-client-change-me", "uses a development default")]
+    [InlineData("AuthorizationServer:Clients:0:ClientSecret", "short-secret", "shorter than 32 characters")]
+    public void Production_refuses_to_start_with_what_is_only_fit_for_development(string key, string value, string named)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["AuthorizationServer:Clients:0:ClientId"] = "service",
+            ["AuthorizationServer:Clients:0:ClientSecret"] = "a-real-secret-from-the-environment-0123456789",
+            ["AuthorizationServer:Clients:0:Grants:0"] = "client_credentials",
+            [key] = value,
+        };
+        if (key.StartsWith("AuthorizationServer:Users", StringComparison.Ordinal))
+        {
+            settings["AuthorizationServer:Users:0:Password"] = "pw";
+        }
+
+        var failure = ServiceFixture.ValidateSettings("Production", settings);
+        Assert.NotNull(failure);
+        Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Production_refuses_the_development_secret_of_the_browser_session()
+    {
+        var failure = ServiceFixture.ValidateSettings("Production", new Dictionary<string, string?>
+        {
+            ["BrowserSession:Enabled"] = "true",
+            ["BrowserSession:ClientSecret"] = "dev-secret-browser-session-change-me",
+        });
+        Assert.NotNull(failure);
+        Assert.Contains("BrowserSession:ClientSecret is the development default", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_development_secrets_shipped_in_settings_are_the_ones_production_refuses()
+    {
+        var shipped = Regex.Matches(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json")), "\"(?:Client)?Secret\": \"([^\"]+)\"")
+            .Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.NotEmpty(shipped);
+        Assert.Subset(Template.Infrastructure.Security.AuthorizationServer.AuthorizationServerProductionCheck.DevelopmentSecrets.ToHashSet(), shipped);
+    }
+
+    [Fact]
+    public async Task Tokens_the_embedded_server_did_not_issue_as_access_tokens_are_refused()
+    {
+        await using var host = await ServiceFixture.StartAsync("Development");
+        using var flow = OAuthFlow.For(host);
+        var tokens = await flow.SignInAsync("alice", "alice-dev-password");
+        var accessToken = tokens.GetProperty("access_token").GetString()!;
+        await CallMeAsync(host, accessToken, 200);
+
+        var forged = new JwtSecurityTokenHandler().CreateEncodedJwt(new SecurityTokenDescriptor
+        {
+            Issuer = "http://localhost:5080/",
+            Audience = "api",
+            Subject = new ClaimsIdentity([new Claim("sub", "alice")]),
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            TokenType = "at+jwt",
+            SigningCredentials = new SigningCredentials(FakeAuthority.NewKey(), SecurityAlgorithms.RsaSha256),
+        });
+        await CallMeAsync(host, forged, 401);
+        // An identity token is signed by the same key, but it is not an access token (typ JWT, audience the client).
+        await CallMeAsync(host, tokens.GetProperty("id_token").GetString()!, 401);
+        await CallMeAsync(host, FakeAuthority.Tamper(accessToken, "bob"), 401);
+    }
+
+    [SkippableFact]
+    public async Task On_one_redis_a_code_issued_by_one_instance_is_redeemed_once_by_any()
+    {
+        var redis = await RedisServer.RequireSharedAsync();
+        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        await using var a = await ServiceFixture.StartAsync("Development", settings);
+        await using var b = await ServiceFixture.StartAsync("Development", settings);
+        using var atA = OAuthFlow.For(a);
+        using var atB = OAuthFlow.For(b);
+
+        var (verifier, challenge) = OAuthFlow.Pkce();
+        var code = OAuthFlow.QueryValue(await atA.AuthorizeAsync(OAuthFlow.AuthorizeUrl(challenge), "alice", "alice-dev-password"), "code")!;
+        var (redeemed, tokens) = await atB.TokenAsync(OAuthFlow.CodeRedemption(code, verifier));
+        Assert.Equal(HttpStatusCode.OK, redeemed);
+        await CallMeAsync(a, tokens.GetProperty("access_token").GetString()!, 200);
+
+        var (replayed, _) = await atA.TokenAsync(OAuthFlow.CodeRedemption(code, verifier));
+        Assert.Equal(HttpStatusCode.BadRequest, replayed);
+        // The replay revoked what the code gave, on every instance.
+        await CallMeAsync(b, tokens.GetProperty("access_token").GetString()!, 401);
+        var (refreshed, _) = await atB.TokenAsync(OAuthFlow.Refresh(tokens.GetProperty("refresh_token").GetString()!));
+        Assert.Equal(HttpStatusCode.BadRequest, refreshed);
+    }
+
+    [Fact]
+    public async Task The_browser_session_login_ends_in_an_http_only_cookie_that_the_service_accepts_until_logout()
+    {
+        var port = Loopback.FreePort();
+        var origin = $"http://127.0.0.1:{port}";
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["AuthorizationServer:Issuer"] = origin + "/",
+            ["AuthorizationServer:Clients:2:RedirectUris:0"] = origin + "/auth/callback",
+            ["AuthorizationServer:Clients:2:PostLogoutRedirectUris:0"] = origin + "/auth/signed-out",
+        }, environment: "Development", port: port);
+        using var live = await service.WaitUntilLiveAsync();
+
+        var cookies = new CookieContainer();
+        using var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = true };
+        using var browser = new HttpClient(handler) { BaseAddress = new Uri(origin), Timeout = TimeSpan.FromSeconds(30) };
+
+        // /auth/login → /connect/authorize → the login page.
+        var loginPage = await browser.GetAsync(new Uri("/auth/login?returnUrl=%2Fjobs", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, loginPage.StatusCode);
+        var html = await loginPage.Content.ReadAsStringAsync();
+        var form = OAuthFlow.HiddenFormFields(html);
+        form["username"] = "admin";
+        form["password"] = "admin-dev-password";
+
+        // Signing in goes back through /connect/authorize to /auth/callback, which redeems the code (with PKCE and
+        // the client secret) and sets the session cookie, then on to the page asked for.
+        using var content = new FormUrlEncodedContent(form);
+        var landed = await browser.PostAsync(new Uri("/account/login", UriKind.Relative), content);
+        Assert.Equal(HttpStatusCode.OK, landed.StatusCode);
+        // The jobs dashboard is for admins: the session carries the user's roles from the identity token.
+        Assert.Equal("/jobs", landed.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("Hangfire", await landed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var session = cookies.GetAllCookies().Single(c => c.Name == "session");
+        Assert.True(session.HttpOnly);
+        Assert.DoesNotContain(cookies.GetAllCookies(), c => c.Value.Contains("eyJ", StringComparison.Ordinal) && c.Name != "session" && !c.Name.StartsWith("session", StringComparison.Ordinal));
+
+        using var logout = await browser.PostAsync(new Uri("/auth/logout", UriKind.Relative), null);
+        Assert.DoesNotContain(cookies.GetAllCookies(), c => c.Name == "session" && !c.Expired);
+        var after = await browser.GetAsync(new Uri("/jobs", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_hourly_prune_job_removes_tokens_and_grants_that_can_no_longer_be_used()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await ServiceFixture.StartAsync("Development", services: s => s.AddSingleton<TimeProvider>(clock));
+        using var flow = OAuthFlow.For(host);
+        await flow.SignInAsync("alice", "alice-dev-password");
+        await flow.TokenAsync(OAuthFlow.ClientCredentials(scope: ""));
+        var (tokens, authorizations) = await CountRecordsAsync(host);
+        Assert.True(tokens >= 4, $"{tokens} tokens");
+        Assert.Equal(1, authorizations);
+
+        // Nothing is removed while it may still be presented (and recognised as a replay).
+        await PruneAsync(host);
+        Assert.Equal((tokens, authorizations), await CountRecordsAsync(host));
+
+        clock.Advance(TimeSpan.FromDays(30));
+        await PruneAsync(host);
+        Assert.Equal((0, 0), await CountRecordsAsync(host));
+    }
+
+    private static async Task<(long Tokens, long Authorizations)> CountRecordsAsync(IAlbaHost host)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().CountAsync(),
+            await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().CountAsync());
+    }
+
+    private static async Task PruneAsync(IAlbaHost host)
+    {
+        // As the hourly job runs it: the system principal with only the prune ability.
+        await using var scope = host.Services.CreateAsyncScope();
+        await ActivatorUtilities.CreateInstance<Template.Infrastructure.Jobs.JobCommandRunner>(scope.ServiceProvider)
+            .RunAsync(new PruneAuthorizationRecordsCommand(), CancellationToken.None);
+    }
+
+    private static Task<string> CallMeAsync(IAlbaHost host, string accessToken, int status) => OAuthFlow.CallMeAsync(host, accessToken, status);
+}
