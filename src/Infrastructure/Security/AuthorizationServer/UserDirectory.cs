@@ -8,7 +8,7 @@ namespace Template.Infrastructure.Security.AuthorizationServer;
 public sealed record ServiceUser(string Id, string? Name, string? Email, IReadOnlyList<string> Roles);
 
 /// <summary>
-/// Where the login page checks passwords and the token endpoint reloads users. The template ships the development
+/// Where the login page checks passwords and the token endpoint reloads users. The service ships the development
 /// users from configuration; register your own implementation (ASP.NET Core Identity, a database) for Production.
 /// </summary>
 public interface IUserDirectory
