@@ -72,7 +72,7 @@ public sealed partial class ProblemExceptionHandler(
         ConflictException e => Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Conflict", e.Message),
         PreconditionFailedException e => Problem(StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "Precondition Failed", e.Message),
         BadHttpRequestException e => FromBadRequest(e, bodyPresent),
-        _ when BackendUnavailable(exception) => Problem(
+        _ when IsBackendUnavailable(exception) => Problem(
             StatusCodes.Status503ServiceUnavailable,
             ProblemTypes.ServiceUnavailable,
             "Service Unavailable",
@@ -110,7 +110,8 @@ public sealed partial class ProblemExceptionHandler(
     private const string RetryAfterSeconds = "5";
 
     // Redis errors reach here directly or wrapped (e.g. by the job client), so the chain is searched.
-    private static bool BackendUnavailable(Exception exception)
+    /// <summary>Whether <paramref name="exception"/> (or one it wraps) says Redis is unreachable: a 503, not a 500.</summary>
+    public static bool IsBackendUnavailable(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {

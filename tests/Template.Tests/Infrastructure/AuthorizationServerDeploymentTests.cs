@@ -111,6 +111,28 @@ public sealed class AuthorizationServerDeploymentTests
         Assert.Equal(HttpStatusCode.BadRequest, refreshed);
     }
 
+    [SkippableFact]
+    public async Task While_redis_is_down_a_token_is_answered_503_not_401_and_works_again_after()
+    {
+        await using var redis = await RedisServer.StartOwnAsync();
+        await using var host = await ServiceFixture.StartAsync("Development", ServiceFixture.RedisSettings(redis.ConnectionString));
+        using var flow = OAuthFlow.For(host);
+        var (_, body) = await flow.TokenAsync(OAuthFlow.ClientCredentials(scope: ""));
+        var token = body.GetProperty("access_token").GetString()!;
+        await CallMeAsync(host, token, 200);
+
+        await redis.StopAsync();
+        await host.WaitForStatusAsync("/health/ready", 503);
+        var during = await flow.SendAsync(HttpMethod.Get, ProbeEndpoints.Me, bearer: token);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        Assert.Equal("application/problem+json", during.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(during.Headers.RetryAfter);
+
+        await redis.StartAsync();
+        await host.WaitForStatusAsync("/health/ready", 200, seconds: 90);
+        await CallMeAsync(host, token, 200);
+    }
+
     [Fact]
     public async Task The_browser_session_login_ends_in_an_http_only_cookie_that_the_service_accepts_until_logout()
     {

@@ -127,6 +127,17 @@ public static class AuthorizationServerSetup
         bearer.TokenValidationParameters.IssuerSigningKeys = keys;
         bearer.Events ??= new JwtBearerEvents();
         bearer.Events.OnTokenValidated = RejectRevokedAsync;
+        bearer.Events.OnChallenge = context =>
+        {
+            // The revocation check could not reach the token store (Redis down): that is 503 with Retry-After from
+            // the exception handler, not a 401 that would make clients throw away a good token.
+            if (context.AuthenticateFailure is { } failure && Errors.ProblemExceptionHandler.IsBackendUnavailable(failure))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
+            return Task.CompletedTask;
+        };
     }
 
     // Access tokens are self-contained, but each has an entry in the token store; a token revoked at /connect/revoke,
