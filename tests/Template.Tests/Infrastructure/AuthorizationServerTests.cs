@@ -184,6 +184,20 @@ public abstract class AuthorizationServerTests(IServiceHostFixture service)
     }
 
     [SkippableFact]
+    public async Task An_authorization_request_posted_as_a_form_comes_back_after_sign_in_with_its_parameters()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var (verifier, challenge) = OAuthFlow.Pkce();
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri("http://x" + OAuthFlow.AuthorizeUrl(challenge)).Query);
+        var posted = await flow.SendAsync(HttpMethod.Post, "/connect/authorize", query.ToDictionary(q => q.Key, q => q.Value.ToString()));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var signedIn = await flow.LogInAsync(posted.Headers.Location!, "alice", "alice-dev-password");
+        var redirect = (await flow.SendAsync(HttpMethod.Get, signedIn.Headers.Location!.OriginalString)).Headers.Location!;
+        var (status, _) = await flow.TokenAsync(OAuthFlow.CodeRedemption(OAuthFlow.QueryValue(redirect, "code")!, verifier));
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [SkippableFact]
     public async Task Prompt_none_without_a_sign_in_answers_login_required()
     {
         using var flow = OAuthFlow.For(Host);

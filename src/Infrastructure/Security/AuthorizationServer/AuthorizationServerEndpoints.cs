@@ -46,8 +46,8 @@ internal static class AuthorizationServerEndpoints
             }
 
             // Back here, with the same parameters, once the user has signed in.
-            var returnUrl = http.Request.PathBase + http.Request.Path + QueryString.Create(
-                http.Request.HasFormContentType ? http.Request.Form : http.Request.Query);
+            var parameters = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+            var returnUrl = http.Request.PathBase + http.Request.Path + QueryString.Create((IEnumerable<KeyValuePair<string, StringValues>>?)parameters ?? http.Request.Query);
             return Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [AuthSchemes.Login]);
         }
 
