@@ -160,6 +160,9 @@ public sealed class ProbePipeline
 
     public ProbePipeline(string? caller, string[]? roles = null)
     {
+        // FluentValidation's conventions are process-wide and set by every host; this pipeline has no host, so it
+        // sets them itself instead of depending on a host having started earlier in the run.
+        Template.Infrastructure.Validation.ValidationSetup.UseServiceConventions();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         services.AddSingleton<ProbeCounters>();
