@@ -41,30 +41,13 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
 
     public ValueTask<T> InstantiateAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new T());
 
-    public async ValueTask CreateAsync(T record, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var version = Guid.NewGuid().ToString("N");
-        var previous = record.Version;
-        record.Version = version;
-        if (!await storage.WriteAsync(Kind, record.Id, null, version, JsonSerializer.Serialize(record), [.. IndexesOf(record)], cancellationToken).ConfigureAwait(false))
-        {
-            record.Version = previous;
-            throw new OpenIddictExceptions.ConcurrencyException($"A {Kind} record with the id '{record.Id}' already exists.");
-        }
-    }
+    public ValueTask CreateAsync(T record, CancellationToken cancellationToken) =>
+        SaveAsync(record, expectedVersion: null, cancellationToken);
 
-    public async ValueTask UpdateAsync(T record, CancellationToken cancellationToken)
+    public ValueTask UpdateAsync(T record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var version = Guid.NewGuid().ToString("N");
-        var expected = record.Version;
-        record.Version = version;
-        if (!await storage.WriteAsync(Kind, record.Id, expected, version, JsonSerializer.Serialize(record), [.. IndexesOf(record)], cancellationToken).ConfigureAwait(false))
-        {
-            record.Version = expected;
-            throw new OpenIddictExceptions.ConcurrencyException($"The {Kind} record '{record.Id}' was changed or removed by another request.");
-        }
+        return SaveAsync(record, record.Version, cancellationToken);
     }
 
     public async ValueTask DeleteAsync(T record, CancellationToken cancellationToken)
@@ -72,7 +55,7 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
         ArgumentNullException.ThrowIfNull(record);
         if (!await storage.DeleteAsync(Kind, record.Id, record.Version, [.. IndexesOf(record)], cancellationToken).ConfigureAwait(false))
         {
-            throw new OpenIddictExceptions.ConcurrencyException($"The {Kind} record '{record.Id}' was changed or removed by another request.");
+            throw Conflict(record);
         }
     }
 
@@ -133,6 +116,24 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
         record.Properties = properties is { Count: > 0 } ? new Dictionary<string, JsonElement>(properties) : null;
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Writes <paramref name="record"/> under a new version if the stored one is still <paramref name="expectedVersion"/> (null: a new record).</summary>
+    private async ValueTask SaveAsync(T record, string? expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var previous = record.Version;
+        record.Version = Guid.NewGuid().ToString("N");
+        if (!await storage.WriteAsync(Kind, record.Id, expectedVersion, record.Version, JsonSerializer.Serialize(record), [.. IndexesOf(record)], cancellationToken).ConfigureAwait(false))
+        {
+            record.Version = previous;
+            throw expectedVersion is null
+                ? new OpenIddictExceptions.ConcurrencyException($"A {Kind} record with the id '{record.Id}' already exists.")
+                : Conflict(record);
+        }
+    }
+
+    private OpenIddictExceptions.ConcurrencyException Conflict(T record) =>
+        new($"The {Kind} record '{record.Id}' was changed or removed by another request.");
 
     /// <summary>The records listed under <paramref name="index"/> that still match it (an index may lag behind a change).</summary>
     protected async IAsyncEnumerable<T> FindAllAsync(string index, Func<T, bool> matches, [EnumeratorCancellation] CancellationToken cancellationToken)
