@@ -12,6 +12,8 @@ using Template.Infrastructure.Http;
 using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Modules;
 using Template.Infrastructure.Pipeline;
+using Template.Infrastructure.RateLimiting;
+using Microsoft.AspNetCore.HttpsPolicy;
 using Template.Infrastructure.Redis;
 using Template.Infrastructure.Security;
 using Template.Infrastructure.Telemetry;
@@ -33,7 +35,7 @@ public static class ServiceSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<HttpLimitsOptions>>((kestrel, http) => kestrel.Limits.MaxRequestBodySize = http.Value.MaxRequestBodyBytes);
+            .Configure<IOptions<HttpLimitsOptions>>((kestrel, http) => ApplyLimits(kestrel, http.Value));
 
         services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Configure<IOptions<HttpLimitsOptions>>((json, http) =>
         {
@@ -51,6 +53,19 @@ public static class ServiceSetup
         services.AddProblemResponses();
         services.AddRequestValidation(configuration);
         services.AddServiceSecurity(configuration, builder.Environment, backends);
+        services.AddTrustedProxies(configuration);
+        services.AddCorsAllowList(configuration);
+        services.AddRateLimits(configuration, backends);
+        services.AddOptions<SecurityHeadersOptions>()
+            .Bind(configuration.GetSection(SecurityHeadersOptions.Section))
+            .Validate(h => h.HstsMaxAge >= TimeSpan.Zero, "SecurityHeaders:HstsMaxAge must not be negative.")
+            .ValidateOnStart();
+        services.AddHsts(_ => { });
+        services.AddOptions<HstsOptions>().Configure<IOptions<SecurityHeadersOptions>>((hsts, headers) =>
+        {
+            hsts.MaxAge = headers.Value.HstsMaxAge;
+            hsts.IncludeSubDomains = headers.Value.HstsIncludeSubDomains;
+        });
         services.AddRequestPipeline(featuresAssembly);
         services.AddEndpointsFrom(featuresAssembly);
         services.AddFeatureModulesFrom(featuresAssembly, configuration);
@@ -65,14 +80,43 @@ public static class ServiceSetup
         return builder;
     }
 
+    private static void ApplyLimits(KestrelServerOptions kestrel, HttpLimitsOptions http)
+    {
+        // Saying which server runs helps only an attacker.
+        kestrel.AddServerHeader = false;
+        var limits = kestrel.Limits;
+        limits.MaxRequestBodySize = http.MaxRequestBodyBytes;
+        limits.MaxRequestHeadersTotalSize = http.MaxRequestHeadersTotalBytes;
+        limits.MaxRequestHeaderCount = http.MaxRequestHeaderCount;
+        limits.RequestHeadersTimeout = http.RequestHeadersTimeout;
+        limits.KeepAliveTimeout = http.KeepAliveTimeout;
+        limits.MinRequestBodyDataRate = new MinDataRate(http.MinDataRateBytesPerSecond, TimeSpan.FromSeconds(5));
+        limits.MinResponseDataRate = new MinDataRate(http.MinDataRateBytesPerSecond, TimeSpan.FromSeconds(5));
+        limits.MaxConcurrentConnections = http.MaxConcurrentConnections;
+        limits.MaxConcurrentUpgradedConnections = http.MaxConcurrentConnections;
+    }
+
     public static WebApplication UseServiceInfrastructure(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        // Localization first, so that problem responses written on the way out are in the request's language too.
+        // The client's address first, so every later step (logs, rate limits) sees the real one.
+        app.UseTrustedProxies();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        // Localization next, so that problem responses written on the way out are in the request's language too.
         app.UseRequestLocalization();
         app.UseProblemResponses();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseCorsAllowList();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseRateLimits();
         app.UseAuthentication();
+        app.UseMiddleware<CsrfMiddleware>();
+        // ASP.NET Core's own check, which form-bound endpoints require; the CSRF step above already refused bad tokens.
+        app.UseAntiforgery();
         app.UseAuthorization();
 
         app.MapHealthEndpoints();
@@ -89,6 +133,8 @@ public static class ServiceSetup
             app.MapAuthentication();
             app.MapRegisteredEndpoints();
         }
+
+        app.CheckEndpointPolicies();
 
         return app;
     }

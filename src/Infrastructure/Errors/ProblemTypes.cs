@@ -15,6 +15,7 @@ public static class ProblemTypes
     public const string PreconditionFailed = "https://tools.ietf.org/html/rfc9110#section-15.5.13";
     public const string ContentTooLarge = "https://tools.ietf.org/html/rfc9110#section-15.5.14";
     public const string UnsupportedMediaType = "https://tools.ietf.org/html/rfc9110#section-15.5.16";
+    public const string TooManyRequests = "https://tools.ietf.org/html/rfc6585#section-4";
     public const string UnprocessableContent = "https://tools.ietf.org/html/rfc9110#section-15.5.21";
     public const string InternalServerError = "https://tools.ietf.org/html/rfc9110#section-15.6.1";
     public const string ServiceUnavailable = "https://tools.ietf.org/html/rfc9110#section-15.6.4";

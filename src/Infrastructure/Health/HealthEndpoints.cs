@@ -17,9 +17,11 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .DisableRateLimiting();
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .DisableRateLimiting();
         return app;
     }
 

@@ -25,7 +25,16 @@ public static class SecuritySetup
             antiforgery.Cookie.Name = "antiforgery";
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
             antiforgery.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+            antiforgery.HeaderName = CsrfOptions.TokenHeader;
+            antiforgery.FormFieldName = CsrfOptions.TokenField;
+            // The security headers already forbid framing, more strictly.
+            antiforgery.SuppressXFrameOptionsHeader = true;
         });
+        services.AddOptions<CsrfOptions>()
+            .Bind(configuration.GetSection(CsrfOptions.Section))
+            .Validate(c => c.ExcludedPaths.TrueForAll(p => p.StartsWith('/') && p.Length > 1),
+                "Csrf:ExcludedPaths entries must be path prefixes such as /webhooks (starting with '/', not '/' alone).")
+            .ValidateOnStart();
 
         services.AddOptions<DevelopmentAuthenticationOptions>()
             .Bind(configuration.GetSection(DevelopmentAuthenticationOptions.Section))

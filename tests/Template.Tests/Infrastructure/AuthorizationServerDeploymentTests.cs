@@ -171,7 +171,17 @@ public sealed class AuthorizationServerDeploymentTests
         Assert.True(session.HttpOnly);
         Assert.DoesNotContain(cookies.GetAllCookies(), c => c.Value.Contains("eyJ", StringComparison.Ordinal) && c.Name != "session" && !c.Name.StartsWith("session", StringComparison.Ordinal));
 
-        using var logout = await browser.PostAsync(new Uri("/auth/logout", UriKind.Relative), null);
+        // Logging out changes state: without the antiforgery token from the XSRF-TOKEN cookie it is refused.
+        using (var forged = await browser.PostAsync(new Uri("/auth/logout", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+            Assert.Contains("urn:problem-type:csrf", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Contains(cookies.GetAllCookies(), c => c.Name == "session" && !c.Expired);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/auth/logout", UriKind.Relative));
+        request.Headers.Add("X-XSRF-TOKEN", Uri.UnescapeDataString(cookies.GetAllCookies().Single(c => c.Name == "XSRF-TOKEN").Value));
+        using var logout = await browser.SendAsync(request);
         Assert.DoesNotContain(cookies.GetAllCookies(), c => c.Name == "session" && !c.Expired);
         var after = await browser.GetAsync(new Uri("/jobs", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);

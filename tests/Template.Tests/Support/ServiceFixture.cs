@@ -31,7 +31,7 @@ public sealed class ServiceFixture : IAsyncLifetime, IServiceHostFixture
 
     /// <summary>
     /// Runs the checks <c>ValidateOnStart</c> registers, on the service's real registrations and configuration,
-    /// and returns the failure (in Production with <see cref="ProductionSettings"/> unless overridden). Deterministic, unlike a test host whose start-up throws from another thread.
+    /// and returns the failure (in Production with <see cref="TestHostSettings"/> unless overridden). Deterministic, unlike a test host whose start-up throws from another thread.
     /// </summary>
     public static OptionsValidationException? ValidateSettings(string environment, IDictionary<string, string?> settings)
     {
@@ -41,7 +41,7 @@ public sealed class ServiceFixture : IAsyncLifetime, IServiceHostFixture
             ApplicationName = typeof(Program).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddInMemoryCollection(ProductionSettings.For(environment, settings));
+        builder.Configuration.AddInMemoryCollection(TestHostSettings.For(environment, settings));
         builder.AddServiceInfrastructure(typeof(Program).Assembly);
         using var provider = builder.Services.BuildServiceProvider();
         try
@@ -77,7 +77,7 @@ public sealed class ServiceFixture : IAsyncLifetime, IServiceHostFixture
         AlbaHost.For<Program>(builder =>
         {
             builder.UseEnvironment(environment);
-            foreach (var (key, value) in ProductionSettings.For(environment, settings))
+            foreach (var (key, value) in TestHostSettings.For(environment, settings))
             {
                 builder.UseSetting(key, value);
             }

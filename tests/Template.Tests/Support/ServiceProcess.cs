@@ -34,7 +34,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Template.dll"));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
-        foreach (var (key, value) in ProductionSettings.For(environment, settings))
+        foreach (var (key, value) in TestHostSettings.For(environment, settings))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }

@@ -1,3 +1,4 @@
+using Template.Infrastructure.RateLimiting;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -23,6 +24,8 @@ public sealed class PlaceOrderEndpoint : IEndpoint
                 return TypedResults.Created($"{Route}/{order.Id}", order);
             })
             .WithName("PlaceOrder")
+            // Each order starts a job and a confirmation; one caller cannot flood them.
+            .RequireRateLimiting(RateLimitPolicies.Strict)
             .WithTags("Orders")
             .WithSummary("Place an order")
             .Accepts<PlaceOrderCommand>("application/json")

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
+using Template.Infrastructure.RateLimiting;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Template.Infrastructure.Security.AuthorizationServer;
@@ -21,11 +22,15 @@ internal static class AuthorizationServerEndpoints
     public static void MapAuthorizationServer(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/" + AuthorizationEndpoints.Authorize, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeAsync).ExcludeFromDescription();
-        app.MapPost("/" + AuthorizationEndpoints.Token, (Delegate)IssueTokenAsync).ExcludeFromDescription();
+        app.MapPost("/" + AuthorizationEndpoints.Token, (Delegate)IssueTokenAsync).ExcludeFromDescription()
+            .RequireRateLimiting(RateLimitPolicies.Credentials);
         app.MapMethods("/" + AuthorizationEndpoints.UserInfo, [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync).ExcludeFromDescription();
         app.MapMethods("/" + AuthorizationEndpoints.Logout, [HttpMethods.Get, HttpMethods.Post], (Delegate)LogoutAsync).ExcludeFromDescription();
         app.MapGet(AuthorizationEndpoints.Login, (Delegate)ShowLoginPage).ExcludeFromDescription();
-        app.MapPost(AuthorizationEndpoints.Login, (Delegate)LogInAsync).ExcludeFromDescription();
+        // A form: the CSRF step checks its antiforgery token, signed in or not.
+        app.MapPost(AuthorizationEndpoints.Login, (Delegate)LogInAsync).ExcludeFromDescription()
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .RequireRateLimiting(RateLimitPolicies.Credentials);
     }
 
     private static async Task<IResult> AuthorizeAsync(HttpContext http, IUserDirectory users, IOptions<Security.AuthOptions> auth)
@@ -134,9 +139,8 @@ internal static class AuthorizationServerEndpoints
             return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, detail: "Post the login form.");
         }
 
-        // Throws AntiforgeryValidationException (answered as 403 problem+json) without a valid token: a login form
-        // posted from another site must not sign the browser in as someone else.
-        await antiforgery.ValidateRequestAsync(http);
+        // The CSRF step has checked the form's antiforgery token: a login form posted from another site must not
+        // sign the browser in as someone else.
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var returnUrl = form["returnUrl"].ToString();
         var user = await users.CheckPasswordAsync(form["username"].ToString(), form["password"].ToString(), http.RequestAborted);
@@ -183,6 +187,19 @@ internal static class AuthorizationServerEndpoints
         [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
     });
 
+    /// <summary>
+    /// No script, style or frame; the form may post only here, and the redirects that follow the post may lead only
+    /// to the registered clients (browsers apply form-action to them too).
+    /// </summary>
+    private static string LoginPagePolicy(HttpContext http)
+    {
+        var clients = http.RequestServices.GetRequiredService<IOptions<AuthorizationServerOptions>>().Value.Clients
+            .SelectMany(c => c.RedirectUris)
+            .Select(uri => uri.GetLeftPart(UriPartial.Authority))
+            .Distinct(StringComparer.OrdinalIgnoreCase);
+        return $"default-src 'none'; form-action 'self' {string.Join(' ', clients)}; frame-ancestors 'none'; base-uri 'none'".Replace("  ", " ", StringComparison.Ordinal);
+    }
+
     private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error, int status)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
@@ -207,6 +224,7 @@ internal static class AuthorizationServerEndpoints
             </html>
             """;
         http.Response.Headers.CacheControl = new StringValues("no-store");
+        http.Response.Headers.ContentSecurityPolicy = LoginPagePolicy(http);
         return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
 }

@@ -157,6 +157,8 @@ public static class AuthorizationServerSetup
 /// <summary>The paths of the embedded server and its login page.</summary>
 public static class AuthorizationEndpoints
 {
+    /// <summary>Where the protocol endpoints live; exempt from the CSRF check (see <see cref="CsrfOptions"/>).</summary>
+    public const string ProtocolPrefix = "/connect";
     public const string Authorize = "connect/authorize";
     public const string Token = "connect/token";
     public const string Revoke = "connect/revoke";

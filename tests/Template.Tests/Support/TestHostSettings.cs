@@ -4,11 +4,12 @@ using System.Security.Cryptography.X509Certificates;
 namespace Template.Tests.Support;
 
 /// <summary>
-/// What Production requires before it starts at all: a public issuer and a signing certificate of its own (a
-/// self-signed one written to a temporary file once per test run). Tests that start in Production get these
-/// unless they set the keys themselves.
+/// Settings every test host starts with unless the test sets the keys itself. What Production requires before it
+/// starts at all: a public issuer and a signing certificate of its own (a self-signed one written to a temporary
+/// file once per test run). And rate limits far above what the suite sends, since every test calls as the same few
+/// users from one address; the rate-limit tests set their own.
 /// </summary>
-public static class ProductionSettings
+public static class TestHostSettings
 {
     public const string CertificatePassword = "test-only-password";
 
@@ -22,6 +23,15 @@ public static class ProductionSettings
             merged["AuthorizationServer:Issuer"] = "https://localhost/";
             merged["AuthorizationServer:SigningCertificatePath"] = CertificatePath.Value;
             merged["AuthorizationServer:SigningCertificatePassword"] = CertificatePassword;
+        }
+
+        if (settings?.Keys.Any(k => k.StartsWith("RateLimiting:", StringComparison.OrdinalIgnoreCase)) != true)
+        {
+            foreach (var policy in new[] { "per-caller", "strict", "credentials" })
+            {
+                merged[$"RateLimiting:Policies:{policy}:PermitLimit"] = "1000000";
+                merged[$"RateLimiting:Policies:{policy}:TokensPerPeriod"] = "1000000";
+            }
         }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

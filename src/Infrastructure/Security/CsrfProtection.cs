@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
+using Template.Infrastructure.Security.AuthorizationServer;
+
+namespace Template.Infrastructure.Security;
+
+/// <summary>CSRF protection (<c>Csrf</c> section).</summary>
+public sealed class CsrfOptions
+{
+    public const string Section = "Csrf";
+
+    /// <summary>The JavaScript-readable cookie holding the request token (the name Angular, axios and Laravel read).</summary>
+    public const string TokenCookie = "XSRF-TOKEN";
+
+    /// <summary>The header a script sends the token back in.</summary>
+    public const string TokenHeader = "X-XSRF-TOKEN";
+
+    /// <summary>The form field a plain HTML form sends the token back in.</summary>
+    public const string TokenField = "__RequestVerificationToken";
+
+    /// <summary>
+    /// Path prefixes exempt from the check, e.g. <c>/webhooks</c> for callers that authenticate by a signature
+    /// rather than by a browser's cookie. The embedded server's <c>/connect/*</c> endpoints are always exempt:
+    /// the OAuth protocol (client authentication, PKCE, <c>state</c>) protects them, and they are meant to be
+    /// reached from other sites.
+    /// </summary>
+    public List<string> ExcludedPaths { get; set; } = [];
+}
+
+/// <summary>
+/// Refuses state-changing requests a browser could have been tricked into sending. A request is checked when it
+/// uses POST, PUT, PATCH or DELETE and either carries the session cookie without a header credential (a bearer token
+/// or the development header, which a browser never adds by itself) or goes to an endpoint that takes a form (the
+/// login page). Checked means: not <c>Sec-Fetch-Site: cross-site</c>, and a valid antiforgery token in the
+/// <c>X-XSRF-TOKEN</c> header or the form field, tied to the antiforgery cookie and to the signed-in user.
+/// Session-authenticated reads get the token as the <c>XSRF-TOKEN</c> cookie.
+/// </summary>
+public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforgery, IOptions<CsrfOptions> options, SecurityFeatures features)
+{
+    private readonly PathString[] excluded =
+    [
+        .. options.Value.ExcludedPaths.Select(p => new PathString(p.TrimEnd('/'))),
+        .. features.EmbeddedServer ? [new PathString(AuthorizationEndpoints.ProtocolPrefix)] : Array.Empty<PathString>(),
+    ];
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        var cookieSession = CarriesSessionCookie(context);
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))
+        {
+            if (cookieSession && context.User.Identity?.IsAuthenticated == true)
+            {
+                IssueToken(context);
+            }
+
+            await next(context);
+            return;
+        }
+
+        var takesForm = context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>()?.RequiresValidation == true;
+        if ((cookieSession || takesForm) && !IsExcluded(request.Path))
+        {
+            if (string.Equals(request.Headers["Sec-Fetch-Site"], "cross-site", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new AntiforgeryValidationException("The browser says this request comes from another site (Sec-Fetch-Site: cross-site).");
+            }
+
+            // Throws AntiforgeryValidationException, answered as 403 problem+json of the CSRF type.
+            await antiforgery.ValidateRequestAsync(context);
+        }
+
+        await next(context);
+    }
+
+    /// <summary>Gives the request token to the page's scripts; the matching half stays in the HttpOnly antiforgery cookie.</summary>
+    public void IssueToken(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        context.Response.Cookies.Append(CsrfOptions.TokenCookie, tokens.RequestToken!, new CookieOptions
+        {
+            HttpOnly = false,
+            SameSite = SameSiteMode.Strict,
+            Secure = context.Request.IsHttps,
+            Path = "/",
+            IsEssential = true,
+        });
+    }
+
+    private bool CarriesSessionCookie(HttpContext context)
+    {
+        if (!features.BrowserSession)
+        {
+            return false;
+        }
+
+        var headers = context.Request.Headers;
+        return headers.Authorization.Count == 0
+            && !headers.ContainsKey(DevelopmentAuthenticationHandler.UserHeader)
+            && context.Request.Cookies.ContainsKey(HostPrefixCookieManager.NameFor(context, AuthSchemes.SessionCookie));
+    }
+
+    private bool IsExcluded(PathString path) => Array.Exists(excluded, prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+}
