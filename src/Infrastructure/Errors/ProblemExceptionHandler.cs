@@ -65,8 +65,9 @@ public sealed partial class ProblemExceptionHandler(
             Extensions = { ["codes"] = validation.Codes },
         },
         UnauthenticatedException e => Problem(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "Unauthorized", e.Message),
-        Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Csrf, "Forbidden",
-            "The request lacks a valid antiforgery (CSRF) token."),
+        // The reason (token missing, of another user, cross-site) tells a developer what to fix and an attacker nothing new.
+        Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException e => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Csrf, "Forbidden",
+            $"The request lacks a valid antiforgery (CSRF) token. {e.Message}"),
         ForbiddenException e => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden", e.Message),
         NotFoundException e => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not Found", e.Message),
         ConflictException e => Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Conflict", e.Message),

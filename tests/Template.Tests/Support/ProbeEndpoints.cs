@@ -18,12 +18,15 @@ public sealed class ProbeEndpoints : IEndpoint
     public const string Query = "/_probe/query";
     public const string Validate = "/_probe/validate";
     public const string Me = "/_probe/me";
+    public const string Webhook = "/_probe/webhook";
 
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost(Echo, (EchoRequest request) => TypedResults.Ok(request)).WithTags("Probe");
         app.MapGet(Query, (int page) => TypedResults.Ok(page)).WithTags("Probe");
-        app.MapGet(Me, ([Microsoft.AspNetCore.Mvc.FromServices] Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id)).RequireAuthorization().WithTags("Probe");
+        app.MapMethods(Me, [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete],
+            ([Microsoft.AspNetCore.Mvc.FromServices] Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id)).RequireAuthorization().WithTags("Probe");
+        app.MapPost(Webhook, () => TypedResults.NoContent()).WithTags("Probe");
         // The service's validation behavior around a test validator: the contract without the sample area.
         app.MapPost(Validate, async (SignupProbe request, CancellationToken cancellationToken) =>
         {
