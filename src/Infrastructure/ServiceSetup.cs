@@ -123,7 +123,8 @@ public static class ServiceSetup
         if (app.Environment.IsDevelopment())
         {
             app.MapOpenApi();
-            app.MapScalarApiReference();
+            // Scalar's default fonts come from its CDN, which the page CSP does not allow.
+            app.MapScalarApiReference(scalar => scalar.DisableDefaultFonts());
         }
 
         // A worker-only instance serves health checks and nothing else.

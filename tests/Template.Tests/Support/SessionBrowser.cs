@@ -76,9 +76,12 @@ public sealed class SessionBrowser : IDisposable
 /// The whole service on Kestrel on a free loopback port, in Development with the browser session pointed at that
 /// port, plus the probe endpoints: what a browser session needs, which the in-memory test server cannot give.
 /// </summary>
-public sealed class BrowserSessionHost : IAsyncLifetime
+public class BrowserSessionHost : IAsyncLifetime
 {
     private WebApplicationFactory<Program>? factory;
+
+    /// <summary>The name the service is reached by; a browser treats <c>localhost</c> and <c>127.0.0.1</c> as different sites.</summary>
+    protected virtual string HostName => "127.0.0.1";
 
     public Uri Origin { get; private set; } = null!;
 
@@ -96,7 +99,7 @@ public sealed class BrowserSessionHost : IAsyncLifetime
     public Task InitializeAsync()
     {
         var port = Loopback.FreePort();
-        Origin = new Uri($"http://127.0.0.1:{port}/");
+        Origin = new Uri($"http://{HostName}:{port}/");
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Development");
@@ -107,7 +110,17 @@ public sealed class BrowserSessionHost : IAsyncLifetime
 
             builder.ConfigureServices(services => services.AddEndpoint<ProbeEndpoints>());
         });
-        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        factory.UseKestrel(kestrel =>
+        {
+            if (HostName == "localhost")
+            {
+                kestrel.ListenLocalhost(port);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Loopback, port);
+            }
+        });
         factory.StartServer();
         return Task.CompletedTask;
     }
@@ -119,4 +132,10 @@ public sealed class BrowserSessionHost : IAsyncLifetime
             await factory.DisposeAsync();
         }
     }
+}
+
+/// <summary>The same, reached as <c>http://localhost:port</c>, so a page on <c>127.0.0.1</c> is another site.</summary>
+public sealed class LocalhostSessionHost : BrowserSessionHost
+{
+    protected override string HostName => "localhost";
 }
