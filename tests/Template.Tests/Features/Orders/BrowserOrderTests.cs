@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Playwright;
 using Template.Tests.Support;
 
 namespace Template.Tests.Features.Orders;
@@ -13,8 +12,6 @@ namespace Template.Tests.Features.Orders;
 /// </summary>
 public sealed class BrowserOrderTests(LocalhostSessionHost service) : IClassFixture<LocalhostSessionHost>
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     private const string PlaceOrderScript = """
         async (withToken) => {
           const cookie = document.cookie.split('; ').find(c => c.startsWith('XSRF-TOKEN='));
@@ -33,39 +30,14 @@ public sealed class BrowserOrderTests(LocalhostSessionHost service) : IClassFixt
     [SkippableFact]
     public async Task A_signed_in_browser_places_an_order_with_its_token_and_forged_cross_origin_forms_place_nothing()
     {
-        var available = File.Exists(Chromium);
-        if (!available && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"CI=true and {Chromium} is missing; .ci/run installs Debian's chromium package.");
-        }
-
-        Skip.IfNot(available, $"Browser test skipped: {Chromium} was not found (Debian/Ubuntu: apt-get install chromium).");
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            // Root in a container has no user namespace for Chromium's sandbox.
-            Args = ["--no-sandbox"],
-        });
+        using var playwright = await HeadlessChromium.StartAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        var blocked = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
-            {
-                blocked.Add(message.Text);
-            }
-        };
+        var blocked = HeadlessChromium.WatchForBlockedContent(page);
 
         // The login page, filled in and submitted like a person would; it lands on the API reference page.
-        await page.GotoAsync(new Uri(service.Origin, "/auth/login?returnUrl=%2Fscalar%2Fv1").ToString());
-        await page.FillAsync("input[name=username]", "alice");
-        await page.FillAsync("input[name=password]", "alice-dev-password");
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/scalar/v1");
+        await HeadlessChromium.SignInAsync(page, service.Origin, "alice", "/scalar/v1");
         Assert.Contains(await context.CookiesAsync(), c => c.Name == "XSRF-TOKEN" && !c.HttpOnly);
 
         var withoutToken = await page.EvaluateAsync<JsonElement>(PlaceOrderScript, false);
