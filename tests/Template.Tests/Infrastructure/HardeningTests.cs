@@ -2,10 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Template.Infrastructure.Endpoints;
 using Template.Infrastructure.Http;
 using Template.Tests.Support;
 
@@ -191,28 +188,11 @@ public sealed class HardeningTests(ServiceFixture service)
 /// <summary>Kestrel's limits and headers, on a real socket: the in-memory test server has neither.</summary>
 public sealed class KestrelHardeningTests
 {
-    private static WebApplicationFactory<Program> Start(int port, IDictionary<string, string?>? settings = null)
-    {
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Development");
-            foreach (var (key, value) in TestHostSettings.For("Development", settings))
-            {
-                builder.UseSetting(key, value);
-            }
-
-            builder.ConfigureServices(services => services.AddEndpoint<ProbeEndpoints>());
-        });
-        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
-        factory.StartServer();
-        return factory;
-    }
-
     [Fact]
     public async Task No_Server_header_and_too_many_request_headers_get_431()
     {
         var port = Loopback.FreePort();
-        await using var factory = Start(port, new Dictionary<string, string?> { ["Http:MaxRequestHeaderCount"] = "20" });
+        await using var factory = KestrelHost.Start(port, new Dictionary<string, string?> { ["Http:MaxRequestHeaderCount"] = "20" });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         using var ok = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -232,7 +212,7 @@ public sealed class KestrelHardeningTests
     public async Task A_client_that_trickles_its_headers_is_cut_off_after_the_timeout()
     {
         var port = Loopback.FreePort();
-        await using var factory = Start(port, new Dictionary<string, string?> { ["Http:RequestHeadersTimeout"] = "00:00:02" });
+        await using var factory = KestrelHost.Start(port, new Dictionary<string, string?> { ["Http:RequestHeadersTimeout"] = "00:00:02" });
         using var socket = new TcpClient();
         await socket.ConnectAsync(IPAddress.Loopback, port);
         var stream = socket.GetStream();

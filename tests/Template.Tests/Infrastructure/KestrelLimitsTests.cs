@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Template.Infrastructure.Endpoints;
 using Template.Tests.Support;
 
 namespace Template.Tests.Infrastructure;
@@ -17,16 +14,9 @@ public sealed class KestrelLimitsTests
     [Fact]
     public async Task A_chunked_body_over_the_limit_is_413_problem_json()
     {
-        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("Http:MaxRequestBodyBytes", "1024");
-            builder.ConfigureServices(services => services.AddEndpoint<ProbeEndpoints>());
-        });
-        factory.UseKestrel(0);
-        factory.StartServer();
-        using var client = factory.CreateClient();
-        Assert.True(IPAddress.IsLoopback((await Dns.GetHostAddressesAsync(client.BaseAddress!.Host))[0]));
+        var port = Loopback.FreePort();
+        await using var factory = KestrelHost.Start(port, new Dictionary<string, string?> { ["Http:MaxRequestBodyBytes"] = "1024" });
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         using var request = new HttpRequestMessage(HttpMethod.Post, ProbeEndpoints.Echo)
         {

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Template.Infrastructure.Endpoints;
 
 namespace Template.Tests.Support;
 
@@ -100,28 +98,7 @@ public class BrowserSessionHost : IAsyncLifetime
     {
         var port = Loopback.FreePort();
         Origin = new Uri($"http://{HostName}:{port}/");
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Development");
-            foreach (var (key, value) in TestHostSettings.For("Development", SessionSettings(Origin)))
-            {
-                builder.UseSetting(key, value);
-            }
-
-            builder.ConfigureServices(services => services.AddEndpoint<ProbeEndpoints>());
-        });
-        factory.UseKestrel(kestrel =>
-        {
-            if (HostName == "localhost")
-            {
-                kestrel.ListenLocalhost(port);
-            }
-            else
-            {
-                kestrel.Listen(IPAddress.Loopback, port);
-            }
-        });
-        factory.StartServer();
+        factory = KestrelHost.Start(port, SessionSettings(Origin), HostName);
         return Task.CompletedTask;
     }
 
