@@ -19,13 +19,15 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
+    // Read once per request type: the attributes never change.
+    private static readonly IReadOnlyList<IAuthorizeData> Requirements = RequestAuthorization.For(typeof(TMessage));
+
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
-        var requirements = RequestAuthorization.For(typeof(TMessage));
-        if (requirements.Count > 0)
+        if (Requirements.Count > 0)
         {
-            await AuthorizeAsync(message, requirements);
+            await AuthorizeAsync(message, Requirements);
         }
 
         return await next(message, cancellationToken);

@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace Template.Benchmarks;
+
+public sealed record PipelineResult(double DirectNs, double SendNs, long DirectBytes, long SendBytes);
+
+/// <summary>One HTTP target's medians over the rounds.</summary>
+public sealed record HttpResult(string Name, double RequestsPerSecond, double P50Ms, double P99Ms);
+
+public sealed record StartupResult(double ServiceMs, double BareMs);
+
+/// <summary>Runs the measurements. HTTP: server on core 0, wrk on core 1 (when there are two), targets alternated.</summary>
+public static partial class Measurements
+{
+    private const int Rounds = 5;
+    private static readonly TimeSpan RoundDuration = TimeSpan.FromSeconds(8);
+
+    public static async Task RunAllAsync(string reportPath)
+    {
+        var pipeline = RunPipeline();
+        var (http, startup) = await RunHttpAsync();
+        var report = Report.Write(pipeline, http, startup);
+        await File.WriteAllTextAsync(reportPath, report);
+        Console.WriteLine(report);
+        Console.WriteLine($"Written to {Path.GetFullPath(reportPath)}");
+    }
+
+    public static PipelineResult RunPipeline()
+    {
+        var config = DefaultConfig.Instance
+            .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance))
+            .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+        var summary = BenchmarkRunner.Run<PipelineBenchmarks>(config);
+        var direct = summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == nameof(PipelineBenchmarks.DirectHandlerCall));
+        var send = summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == nameof(PipelineBenchmarks.SendThroughPipeline));
+        return new PipelineResult(
+            direct.ResultStatistics!.Median, send.ResultStatistics!.Median,
+            direct.GcStats.GetBytesAllocatedPerOperation(direct.BenchmarkCase) ?? 0,
+            send.GcStats.GetBytesAllocatedPerOperation(send.BenchmarkCase) ?? 0);
+    }
+
+    private static async Task<(IReadOnlyList<HttpResult> Http, StartupResult Startup)> RunHttpAsync()
+    {
+        var (servicePort, barePort) = (FreePort(), FreePort());
+        var tokenFile = Path.Combine(Path.GetTempPath(), $"bench-token-{Guid.NewGuid():N}");
+        using var host = StartPinned(0, "serve", servicePort.ToString(CultureInfo.InvariantCulture), barePort.ToString(CultureInfo.InvariantCulture), tokenFile);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!File.Exists(tokenFile))
+            {
+                if (host.HasExited || DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException("The benchmark host did not start.");
+                }
+
+                await Task.Delay(100);
+            }
+
+            var token = await File.ReadAllTextAsync(tokenFile);
+            var targets = new (string Name, string Url, string? Token)[]
+            {
+                ("bare", $"http://127.0.0.1:{barePort}{GreetingEndpoints.Anonymous}?name=world", null),
+                ("service", $"http://127.0.0.1:{servicePort}{GreetingEndpoints.Anonymous}?name=world", null),
+                ("service + JWT", $"http://127.0.0.1:{servicePort}{GreetingEndpoints.Secure}?name=world", token),
+            };
+            foreach (var target in targets)
+            {
+                await WrkAsync(target.Url, target.Token, TimeSpan.FromSeconds(3)); // warm-up: JIT, tiered compilation, pools
+            }
+
+            var samples = targets.ToDictionary(t => t.Name, _ => new List<WrkRun>());
+            for (var round = 0; round < Rounds; round++)
+            {
+                // Alternate the order so drift (heat, background work) does not favour one target.
+                var order = round % 2 == 0 ? targets : targets.Reverse().ToArray();
+                foreach (var target in order)
+                {
+                    samples[target.Name].Add(await WrkAsync(target.Url, target.Token, RoundDuration));
+                }
+            }
+
+            var http = targets.Select(t => new HttpResult(t.Name,
+                Median(samples[t.Name].Select(s => s.RequestsPerSecond)),
+                Median(samples[t.Name].Select(s => s.P50Ms)),
+                Median(samples[t.Name].Select(s => s.P99Ms)))).ToList();
+            host.Kill(entireProcessTree: true);
+            return (http, await MeasureStartupAsync());
+        }
+        finally
+        {
+            if (!host.HasExited)
+            {
+                host.Kill(entireProcessTree: true);
+            }
+
+            File.Delete(tokenFile);
+        }
+    }
+
+    /// <summary>Item 5: process start to the first 200 from /health/ready, for the service and the bare host.</summary>
+    private static async Task<StartupResult> MeasureStartupAsync()
+    {
+        async Task<double> OnceAsync(string which)
+        {
+            var port = FreePort();
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+            var clock = Stopwatch.StartNew();
+            using var process = StartPinned(0, "start", which, port.ToString(CultureInfo.InvariantCulture));
+            try
+            {
+                while (clock.Elapsed < TimeSpan.FromSeconds(60))
+                {
+                    try
+                    {
+                        using var answer = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"));
+                        if (answer.StatusCode == HttpStatusCode.OK)
+                        {
+                            return clock.Elapsed.TotalMilliseconds;
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // Not listening yet.
+                    }
+
+                    await Task.Delay(5);
+                }
+
+                throw new InvalidOperationException($"The {which} host did not become ready.");
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+
+        var service = new List<double>();
+        var bare = new List<double>();
+        for (var i = 0; i < Rounds; i++)
+        {
+            service.Add(await OnceAsync("service"));
+            bare.Add(await OnceAsync("bare"));
+        }
+
+        return new StartupResult(Median(service), Median(bare));
+    }
+
+    private sealed record WrkRun(double RequestsPerSecond, double P50Ms, double P99Ms);
+
+    private static async Task<WrkRun> WrkAsync(string url, string? token, TimeSpan duration)
+    {
+        var arguments = new List<string> { "-t1", "-c32", $"-d{(int)duration.TotalSeconds}s", "--latency" };
+        if (token is not null)
+        {
+            arguments.AddRange(["-H", $"Authorization: Bearer {token}"]);
+        }
+
+        arguments.Add(url);
+        var start = new ProcessStartInfo(Environment.ProcessorCount > 1 ? "taskset" : "wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Environment.ProcessorCount > 1)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("1");
+            start.ArgumentList.Add("wrk");
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var wrk = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start; install it (apt-get install wrk).");
+        var output = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        if (Regex.IsMatch(output, @"Non-2xx or 3xx responses", RegexOptions.None, TimeSpan.FromSeconds(1)))
+        {
+            throw new InvalidOperationException($"{url} answered errors under load:\n{output}");
+        }
+
+        return new WrkRun(
+            double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
+            Milliseconds(Percentile().Matches(output).Single(m => m.Groups[1].Value == "50").Groups),
+            Milliseconds(Percentile().Matches(output).Single(m => m.Groups[1].Value == "99").Groups));
+    }
+
+    private static double Milliseconds(GroupCollection groups)
+    {
+        var value = double.Parse(groups[2].Value, CultureInfo.InvariantCulture);
+        return groups[3].Value switch
+        {
+            "us" => value / 1000,
+            "ms" => value,
+            "s" => value * 1000,
+            _ => throw new FormatException($"Unknown latency unit '{groups[3].Value}'."),
+        };
+    }
+
+    private static Process StartPinned(int core, params string[] arguments)
+    {
+        var self = typeof(Measurements).Assembly.Location;
+        var pin = Environment.ProcessorCount > 1 ? $"taskset -c {core} " : "";
+        var command = $"exec {pin}dotnet '{self}' {string.Join(' ', arguments.Select(a => $"'{a}'"))}";
+        // The service's JSON request logs go to /dev/null: writing them is part of its cost, reading them is not.
+        var start = new ProcessStartInfo("sh") { UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(command + " > /dev/null 2>&1");
+        return Process.Start(start)!;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"^\s+(50|75|90|99)%\s+([0-9.]+)(us|ms|s)\s*$", RegexOptions.Multiline)]
+    private static partial Regex Percentile();
+}

@@ -1,0 +1,50 @@
+using BenchmarkDotNet.Attributes;
+using Mediator;
+using Template.Infrastructure;
+
+namespace Template.Benchmarks;
+
+/// <summary>
+/// Item 1: a request sent through every behavior of the service (logging, normalization, authorization,
+/// validation with one rule, caching) against a direct call of its handler. The services are the service's own
+/// registrations, resolved from one scope as a request would.
+/// </summary>
+[MemoryDiagnoser]
+#pragma warning disable CA1515, CA1001 // BenchmarkDotNet needs a public, unsealed class; the scope is disposed in Cleanup.
+public class PipelineBenchmarks
+#pragma warning restore CA1515, CA1001
+{
+    private readonly GreetQuery query = new("world");
+    private WebApplication app = null!;
+    private AsyncServiceScope scope;
+    private ISender sender = null!;
+    private GreetQueryHandler handler = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Staging", ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration["AuthorizationServer:Issuer"] = "http://127.0.0.1/";
+        builder.AddServiceInfrastructure(typeof(PipelineBenchmarks).Assembly);
+        builder.Services.AddMediator((MediatorOptions options) => options.ServiceLifetime = ServiceLifetime.Scoped);
+        // Logging as in production, minus the console: the cost measured is the pipeline's, not the terminal's.
+        builder.Logging.ClearProviders();
+        app = builder.Build();
+        scope = app.Services.CreateAsyncScope();
+        sender = scope.ServiceProvider.GetRequiredService<ISender>();
+        handler = new GreetQueryHandler();
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        await scope.DisposeAsync();
+        await app.DisposeAsync();
+    }
+
+    [Benchmark(Baseline = true)]
+    public ValueTask<Greeting> DirectHandlerCall() => handler.Handle(query, CancellationToken.None);
+
+    [Benchmark]
+    public ValueTask<Greeting> SendThroughPipeline() => sender.Send(query, CancellationToken.None);
+}

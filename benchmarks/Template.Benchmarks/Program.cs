@@ -1,0 +1,20 @@
+using Template.Benchmarks;
+
+// dotnet run -c Release --project benchmarks/Template.Benchmarks            every measurement, then docs/benchmarks.md
+// ... -- pipeline                                                           the in-process pipeline benchmark only
+// ... -- serve <servicePort> <barePort> <tokenFile> | start <service|bare> <port>   used by the harness itself
+switch (args.FirstOrDefault() ?? "all")
+{
+    case "serve":
+        await Hosts.ServeAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), args[3]);
+        break;
+    case "start":
+        await Hosts.StartAloneAsync(args[1], args[2]);
+        break;
+    case "pipeline":
+        Console.WriteLine(Report.Pipeline(Measurements.RunPipeline()));
+        break;
+    default:
+        await Measurements.RunAllAsync(args.Length > 1 ? args[1] : Path.Combine("docs", "benchmarks.md"));
+        break;
+}
