@@ -28,9 +28,24 @@ public static partial class Measurements
         var pipeline = RunPipeline();
         var (http, startup) = await RunHttpAsync();
         var report = Report.Write(pipeline, http, startup);
-        await File.WriteAllTextAsync(reportPath, report);
         Console.WriteLine(report);
-        Console.WriteLine($"Written to {Path.GetFullPath(reportPath)}");
+        var path = Path.IsPathRooted(reportPath) ? reportPath : Path.Combine(RepositoryRoot(), reportPath);
+        await File.WriteAllTextAsync(path, report);
+        Console.WriteLine($"Written to {path}");
+    }
+
+    // `dotnet run --project` starts the program in the project's folder; the report belongs to the repository's docs.
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (Directory.Exists(Path.Combine(directory.FullName, "docs")) && directory.EnumerateFiles("*.sln").Any())
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No folder with docs/ and a solution above {Environment.CurrentDirectory}.");
     }
 
     public static PipelineResult RunPipeline()
@@ -112,7 +127,7 @@ public static partial class Measurements
         async Task<double> OnceAsync(string which)
         {
             var port = FreePort();
-            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var clock = Stopwatch.StartNew();
             using var process = StartPinned(0, "start", which, port.ToString(CultureInfo.InvariantCulture));
             try
@@ -130,6 +145,10 @@ public static partial class Measurements
                     catch (HttpRequestException)
                     {
                         // Not listening yet.
+                    }
+                    catch (TaskCanceledException)
+                    {
+                        // Listening, not answering yet.
                     }
 
                     await Task.Delay(5);
