@@ -76,7 +76,8 @@ public static class Hosts
         var token = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
         await File.WriteAllTextAsync(tokenFile + ".tmp", token);
         File.Move(tokenFile + ".tmp", tokenFile, overwrite: true);
-        await Task.Delay(Timeout.Infinite);
+        // Until SIGTERM or Ctrl+C, which stop the service's host; the bare one is disposed with it.
+        await service.WaitForShutdownAsync();
     }
 
     /// <summary>Starts one of them alone, for the start-up measurement.</summary>

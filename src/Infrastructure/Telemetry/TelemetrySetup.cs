@@ -18,6 +18,13 @@ public static class TelemetrySetup
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(backends);
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var fromEnvironment = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
+        if (options.OtlpEndpoint is null && !fromEnvironment)
+        {
+            // Nothing would be exported: collecting traces and metrics anyway costs every request for nothing.
+            return services;
+        }
+
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(environment.ApplicationName))
             .WithTracing(tracing =>
@@ -39,7 +46,7 @@ public static class TelemetrySetup
         {
             telemetry.UseOtlpExporter(options.OtlpProtocol, endpoint);
         }
-        else if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]))
+        else
         {
             telemetry.UseOtlpExporter();
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -110,6 +111,12 @@ public static class AuthorizationServerSetup
                     aspNetCore.DisableTransportSecurityRequirement();
                 }
             });
+
+        // After OpenIddict has registered its scheme: its handler, consulted only about the server's own paths.
+        services.TryAddScoped<OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreHandler>();
+        services.PostConfigure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(authentication =>
+            authentication.SchemeMap[OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreDefaults.AuthenticationScheme].HandlerType =
+                typeof(EmbeddedServerRequestHandler));
     }
 
     /// <summary>Validates the embedded server's access tokens with the hardened JWT bearer handler, against its own keys and issuer.</summary>
