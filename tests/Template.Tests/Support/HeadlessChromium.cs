@@ -10,13 +10,8 @@ public static class HeadlessChromium
     /// <summary>Starts Playwright; skips the test without Chromium, or fails it under CI=true.</summary>
     public static async Task<IPlaywright> StartAsync()
     {
-        var available = File.Exists(Executable);
-        if (!available && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"CI=true and {Executable} is missing; .ci/run installs Debian's chromium package.");
-        }
-
-        Skip.IfNot(available, $"Browser test skipped: {Executable} was not found (Debian/Ubuntu: apt-get install chromium).");
+        Prerequisites.SkipOrFailWhen(!File.Exists(Executable), Executable,
+            $"Browser test skipped: {Executable} was not found (Debian/Ubuntu: apt-get install chromium; .ci/run installs it).");
         return await Playwright.CreateAsync();
     }
 

@@ -163,20 +163,7 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>Skips the test, or fails it under CI=true, where a missing Redis must not pass unnoticed.</summary>
-    public static void SkipOrFailWhen(bool unavailable, string reason)
-    {
-        if (!unavailable)
-        {
-            return;
-        }
-
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"CI=true and Redis is unavailable: {reason}");
-        }
-
-        Skip.If(true, reason);
-    }
+    public static void SkipOrFailWhen(bool unavailable, string reason) => Prerequisites.SkipOrFailWhen(unavailable, "Redis", reason);
 
     private const string MissingMessage =
         "Redis-mode test skipped: redis-server was not found. Install it (Debian/Ubuntu: apt-get install redis-server; " +
