@@ -89,18 +89,9 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
         });
     }
 
-    private bool CarriesSessionCookie(HttpContext context)
-    {
-        if (!features.BrowserSession)
-        {
-            return false;
-        }
-
-        var headers = context.Request.Headers;
-        return headers.Authorization.Count == 0
-            && !headers.ContainsKey(DevelopmentAuthenticationHandler.UserHeader)
-            && context.Request.Cookies.ContainsKey(HostPrefixCookieManager.NameFor(context, AuthSchemes.SessionCookie));
-    }
+    // Checked when the session cookie is what authenticates the request: the same choice the default scheme makes,
+    // so a header credential a browser never adds by itself (a bearer token, the development header) exempts it.
+    private bool CarriesSessionCookie(HttpContext context) => SecuritySetup.SchemeFor(context, features) == AuthSchemes.Session;
 
     private bool IsExcluded(PathString path) => Array.Exists(excluded, prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
 }

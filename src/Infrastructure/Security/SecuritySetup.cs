@@ -125,7 +125,8 @@ public static class SecuritySetup
         }
     }
 
-    private static string SchemeFor(HttpContext context, SecurityFeatures features)
+    /// <summary>The scheme that authenticates <paramref name="context"/>; the CSRF step asks it whether that is the session cookie.</summary>
+    internal static string SchemeFor(HttpContext context, SecurityFeatures features)
     {
         if (features.BearerTokens && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {

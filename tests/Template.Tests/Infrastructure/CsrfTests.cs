@@ -117,6 +117,19 @@ public sealed class CsrfTests(BrowserSessionHost service) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task A_header_that_does_not_authenticate_the_request_does_not_exempt_the_session_cookie()
+    {
+        var (browser, _) = await SessionBrowser.SignInAsync(service.Origin, "alice");
+        using (browser)
+        {
+            // The session cookie still authenticates this request, so it is still checked.
+            using var response = await browser.SendAsync(HttpMethod.Post, ProbeEndpoints.Me,
+                headers: new Dictionary<string, string> { ["Authorization"] = "Basic YWxpY2U6eA==" });
+            await AssertCsrfAsync(response);
+        }
+    }
+
+    [Fact]
     public async Task An_excluded_path_takes_cookie_requests_without_a_token_and_others_do_not()
     {
         var (browser, _) = await SessionBrowser.SignInAsync(service.Origin, "alice");
