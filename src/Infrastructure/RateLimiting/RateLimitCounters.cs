@@ -30,7 +30,7 @@ public interface IRateLimitCounters
 public sealed class InMemoryRateLimitCounters(TimeProvider time) : IRateLimitCounters
 {
     private const int SweepEvery = 4096;
-    private readonly ConcurrentDictionary<string, PartitionState> states = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Policy, string Partition), PartitionState> states = new();
     private int acquisitions;
 
     public ValueTask<RateLimitDecision> AcquireAsync(string policyName, RateLimitPolicyOptions policy, string partition, CancellationToken cancellationToken)
@@ -44,7 +44,7 @@ public sealed class InMemoryRateLimitCounters(TimeProvider time) : IRateLimitCou
 
         while (true)
         {
-            var state = states.GetOrAdd(Key(policyName, partition), static (_, p) => new PartitionState(p), policy);
+            var state = states.GetOrAdd((policyName, partition), static (_, p) => new PartitionState(p), policy);
             lock (state)
             {
                 // Swept between the lookup and the lock: count on the state that replaced it.
@@ -67,7 +67,7 @@ public sealed class InMemoryRateLimitCounters(TimeProvider time) : IRateLimitCou
 
     public ValueTask ReleaseAsync(string policyName, string partition, string permit)
     {
-        if (states.TryGetValue(Key(policyName, partition), out var state))
+        if (states.TryGetValue((policyName, partition), out var state))
         {
             lock (state)
             {
@@ -80,8 +80,6 @@ public sealed class InMemoryRateLimitCounters(TimeProvider time) : IRateLimitCou
 
     /// <summary>How many partitions are held; for tests of the sweep.</summary>
     public int PartitionCount => states.Count;
-
-    private static string Key(string policyName, string partition) => policyName + "\n" + partition;
 
     private static RateLimitDecision FixedWindow(PartitionState state, RateLimitPolicyOptions policy, long now)
     {

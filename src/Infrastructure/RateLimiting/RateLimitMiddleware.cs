@@ -48,19 +48,25 @@ public sealed class RateLimitMiddleware(
         List<(string Policy, string Permit)>? permits = null;
         try
         {
-            // Global first; an endpoint naming the global policy is counted once.
-            foreach (var name in new[] { global, endpointPolicy }.Where(n => !string.IsNullOrEmpty(n)).Distinct(StringComparer.Ordinal))
+            // Global first; an endpoint naming the global policy is counted once. No collection: this runs per request.
+            for (var step = 0; step < 2; step++)
             {
-                var policy = settings.Policies[name!];
-                var decision = await counters.AcquireAsync(name!, policy, partition, context.RequestAborted);
+                var name = step == 0 ? global : endpointPolicy;
+                if (string.IsNullOrEmpty(name) || (step == 1 && name == global))
+                {
+                    continue;
+                }
+
+                var policy = settings.Policies[name];
+                var decision = await counters.AcquireAsync(name, policy, partition, context.RequestAborted);
                 if (decision.Permit is { } permit)
                 {
-                    (permits ??= []).Add((name!, permit));
+                    (permits ??= []).Add((name, permit));
                 }
 
                 if (!decision.Allowed)
                 {
-                    await RejectAsync(context, name!, decision);
+                    await RejectAsync(context, name, decision);
                     return;
                 }
 
