@@ -60,7 +60,6 @@ public static class ServiceSetup
             .Bind(configuration.GetSection(SecurityHeadersOptions.Section))
             .Validate(h => h.HstsMaxAge >= TimeSpan.Zero, "SecurityHeaders:HstsMaxAge must not be negative.")
             .ValidateOnStart();
-        services.AddHsts(_ => { });
         services.AddOptions<HstsOptions>().Configure<IOptions<SecurityHeadersOptions>>((hsts, headers) =>
         {
             hsts.MaxAge = headers.Value.HstsMaxAge;
