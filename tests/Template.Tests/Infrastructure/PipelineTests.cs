@@ -21,17 +21,14 @@ namespace Template.Tests.Infrastructure;
 public sealed class PipelineTests
 {
     [Fact]
-    public async Task The_service_resolves_the_behaviors_outermost_first_in_the_documented_order()
+    public async Task The_service_resolves_one_behavior_the_request_pipeline()
     {
         await using var host = await ServiceFixture.StartAsync("Development");
         using var scope = host.Services.CreateScope();
         var behaviors = scope.ServiceProvider.GetServices<IPipelineBehavior<ProbeCommand, string>>()
             .Select(b => b.GetType().GetGenericTypeDefinition())
             .ToArray();
-        Assert.Equal(
-            [typeof(LoggingBehavior<,>), typeof(NormalizationBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>), typeof(CachingBehavior<,>)],
-            behaviors);
-        Assert.Equal(RequestPipeline.Behaviors, behaviors);
+        Assert.Equal([typeof(RequestPipelineBehavior<,>)], behaviors);
     }
 
     [Fact]
@@ -85,7 +82,7 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public async Task Failures_still_propagate_through_the_logging_behavior_which_logs_the_outcome()
+    public async Task Failures_still_propagate_through_the_logging_step_which_logs_the_outcome()
     {
         var pipeline = new ProbePipeline(caller: "alice");
         await Assert.ThrowsAsync<ConflictException>(() => pipeline.SendAsync<PublicProbeQuery, string>(
@@ -97,12 +94,12 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public async Task The_logging_behavior_logs_each_handled_request_with_its_name_and_duration()
+    public async Task The_logging_step_logs_each_handled_request_at_debug_with_its_name_and_duration()
     {
         var pipeline = new ProbePipeline(caller: "alice");
         await pipeline.SendAsync(new ProbeCommand("ok", Secret: false));
         var entry = Assert.Single(pipeline.Logs.Entries, e => e.EventId == 100);
-        Assert.Equal(LogLevel.Information, entry.Level);
+        Assert.Equal(LogLevel.Debug, entry.Level);
         Assert.Matches("^ProbeCommand handled in [0-9]+\\.[0-9] ms$", entry.Message);
     }
 

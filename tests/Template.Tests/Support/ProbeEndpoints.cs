@@ -27,11 +27,11 @@ public sealed class ProbeEndpoints : IEndpoint
         app.MapMethods(Me, [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete],
             ([Microsoft.AspNetCore.Mvc.FromServices] Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id)).RequireAuthorization().WithTags("Probe");
         app.MapPost(Webhook, () => TypedResults.NoContent()).WithTags("Probe");
-        // The service's validation behavior around a test validator: the contract without the sample area.
+        // The service's validation step around a test validator: the contract without the sample area.
         app.MapPost(Validate, async (SignupProbe request, CancellationToken cancellationToken) =>
         {
-            var behavior = new ValidationBehavior<SignupProbe, string>([new SignupProbeValidator()]);
-            return TypedResults.Ok(await behavior.Handle(request, (_, _) => ValueTask.FromResult("valid"), cancellationToken));
+            await RequestValidation.ValidateAsync([new SignupProbeValidator()], request, cancellationToken);
+            return TypedResults.Ok("valid");
         }).WithTags("Probe");
         app.MapGet(Throw, IResult (string kind) => throw (kind switch
         {

@@ -1,26 +1,25 @@
 using System.Collections.Concurrent;
 using FluentValidation;
 using FluentValidation.Results;
-using Mediator;
 using Template.Infrastructure.Errors;
 
 namespace Template.Infrastructure.Pipeline;
 
 /// <summary>
-/// Runs every validator registered for the request; any failure short-circuits with 400 before the
-/// handler runs. Errors are keyed by the JSON path the client sent.
+/// The pipeline's validation step: every validator registered for the request runs, and any failure stops the
+/// request with 400 before the handler runs. Errors are keyed by the JSON path the client sent.
 /// </summary>
-public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
-    : IPipelineBehavior<TMessage, TResponse>
-    where TMessage : notnull, IMessage
+public static class RequestValidation
 {
-    private readonly IValidator<TMessage>[] validators = [.. validators];
+    private static readonly ConcurrentDictionary<Type, bool> AsyncValidators = new();
 
-    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    public static async ValueTask ValidateAsync<TMessage>(IEnumerable<IValidator<TMessage>> validators, TMessage message, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(validators);
+        // The container hands out arrays; indexing one saves the enumerator an IEnumerable would allocate.
+        var all = validators as IValidator<TMessage>[] ?? [.. validators];
         List<ValidationFailure>? failures = null;
-        foreach (var validator in validators)
+        foreach (var validator in all)
         {
             var result = await ValidateAsync(validator, message, cancellationToken);
             if (!result.IsValid)
@@ -33,13 +32,11 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
         {
             throw new RequestValidationException(ValidationErrors.ByJsonPath(failures), ValidationErrors.CodesByJsonPath(failures));
         }
-
-        return await next(message, cancellationToken);
     }
 
     // Most validators have no async rule, and FluentValidation's synchronous path costs about a third less. A
     // validator that turns out to have one is remembered and validated asynchronously from then on.
-    private static async ValueTask<ValidationResult> ValidateAsync(IValidator<TMessage> validator, TMessage message, CancellationToken cancellationToken)
+    private static async ValueTask<ValidationResult> ValidateAsync<TMessage>(IValidator<TMessage> validator, TMessage message, CancellationToken cancellationToken)
     {
         var type = validator.GetType();
         if (!AsyncValidators.ContainsKey(type))
@@ -56,6 +53,4 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
 
         return await validator.ValidateAsync(new ValidationContext<TMessage>(message), cancellationToken);
     }
-
-    private static readonly ConcurrentDictionary<Type, bool> AsyncValidators = new();
 }

@@ -6,32 +6,32 @@ using Template.Infrastructure.Pipeline;
 namespace Template.Tests.Infrastructure;
 
 /// <summary>
-/// The validation behavior takes FluentValidation's synchronous path where it can; a validator with an async rule
+/// The validation step takes FluentValidation's synchronous path where it can; a validator with an async rule
 /// must still be validated whole, every time, without failures counted twice.
 /// </summary>
-public sealed class ValidationBehaviorTests
+public sealed class RequestValidationTests
 {
     [Fact]
     public async Task A_validator_with_an_async_rule_reports_every_failure_once_on_every_call()
     {
-        var behavior = new ValidationBehavior<MixedProbe, string>([new MixedProbeValidator()]);
+        IValidator<MixedProbe>[] validators = [new MixedProbeValidator()];
         for (var call = 0; call < 3; call++)
         {
             var invalid = await Assert.ThrowsAsync<RequestValidationException>(() =>
-                behavior.Handle(new MixedProbe("", "taken"), (_, _) => ValueTask.FromResult("handled"), CancellationToken.None).AsTask());
+                RequestValidation.ValidateAsync(validators, new MixedProbe("", "taken"), CancellationToken.None).AsTask());
             Assert.Equal(["sync"], invalid.Errors["name"]);
             Assert.Equal(["async"], invalid.Errors["handle"]);
         }
 
-        Assert.Equal("handled", await behavior.Handle(new MixedProbe("a", "free"), (_, _) => ValueTask.FromResult("handled"), CancellationToken.None));
+        await RequestValidation.ValidateAsync(validators, new MixedProbe("a", "free"), CancellationToken.None);
     }
 
     [Fact]
     public async Task Failures_of_several_validators_are_reported_together()
     {
-        var behavior = new ValidationBehavior<MixedProbe, string>([new MixedProbeValidator(), new LengthValidator()]);
+        IValidator<MixedProbe>[] validators = [new MixedProbeValidator(), new LengthValidator()];
         var invalid = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            behavior.Handle(new MixedProbe("", "taken"), (_, _) => ValueTask.FromResult("handled"), CancellationToken.None).AsTask());
+            RequestValidation.ValidateAsync(validators, new MixedProbe("", "taken"), CancellationToken.None).AsTask());
         Assert.Equal(["sync", "too short"], invalid.Errors["name"]);
         Assert.Equal(["async"], invalid.Errors["handle"]);
     }

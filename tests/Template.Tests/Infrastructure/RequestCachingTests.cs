@@ -3,7 +3,7 @@ using Template.Infrastructure.Caching;
 
 namespace Template.Tests.Infrastructure;
 
-public sealed class CachingBehaviorTests
+public sealed class RequestCachingTests
 {
     [Fact]
     public async Task A_cached_query_runs_its_handler_once_per_caller()
