@@ -61,6 +61,14 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Jobs:ShutdownTimeout must be between 00:00:01 and 00:10:00.")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a succeeded or deleted job stays in storage (and on the dashboard) before it expires. Failed jobs
+    /// stay until they are retried or deleted. In Redis mode each finished job's keys carry this expiry, so the
+    /// key count returns to where it was once the retention has passed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00", ErrorMessage = "Jobs:FinishedJobRetention must be between 00:00:01 and 30.00:00:00.")]
+    public TimeSpan FinishedJobRetention { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Prefix of Hangfire's keys in Redis mode. The braces keep them in one Redis Cluster slot.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Jobs:RedisPrefix must not be empty.")]
     public string RedisPrefix { get; set; } = "{template:jobs}:";

@@ -38,9 +38,12 @@ public static class JobsSetup
         services.AddSingleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>();
 
         // Registered before AddHangfire, whose TryAdd calls would otherwise fall back to static globals.
-        services.AddSingleton<JobStorage>(provider => backends.UsesRedis
-            ? CreateRedisStorage(provider)
-            : new InMemoryStorage(new InMemoryStorageOptions()));
+        services.AddSingleton<JobStorage>(provider =>
+        {
+            JobStorage storage = backends.UsesRedis ? CreateRedisStorage(provider) : new InMemoryStorage(new InMemoryStorageOptions());
+            storage.JobExpirationTimeout = provider.GetRequiredService<IOptions<JobsOptions>>().Value.FinishedJobRetention;
+            return storage;
+        });
         services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<IJobFilterProvider>(provider => CreateFilters(provider.GetRequiredService<IOptions<JobRetryOptions>>().Value));
         services.AddHangfire((provider, hangfire) =>

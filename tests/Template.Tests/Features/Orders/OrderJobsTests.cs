@@ -117,4 +117,28 @@ public abstract class OrderJobsTests(IServiceHostFixture service)
 public sealed class OrderJobsTestsInMemory(ServiceFixture service) : OrderJobsTests(service);
 
 [Collection(SharedRedisServiceHost.Name)]
-public sealed class OrderJobsTestsOnRedis(RedisServiceFixture service) : OrderJobsTests(service);
+public sealed class OrderJobsTestsOnRedis(RedisServiceFixture service) : OrderJobsTests(service)
+{
+    [SkippableFact]
+    public async Task A_finished_job_expires_from_redis_after_the_configured_retention()
+    {
+        var redis = await RedisServer.RequireSharedAsync();
+        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        settings["Jobs:FinishedJobRetention"] = "00:10:00";
+        await using var host = await ServiceFixture.StartAsync("Development", settings);
+
+        var jobId = host.Services.GetRequiredService<IJobDispatcher>().Enqueue(new PurgeCancelledOrdersCommand(), JobQueues.Low);
+        await JobWaits.WaitForStateAsync(host.Services.GetRequiredService<Hangfire.JobStorage>(), jobId, Hangfire.States.SucceededState.StateName);
+
+        // Hangfire's own default is a day; every key of the finished job carries the configured ten minutes instead.
+        var database = host.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase();
+        var prefix = settings["Jobs:RedisPrefix"];
+        foreach (var key in new[] { $"{prefix}job:{jobId}", $"{prefix}job:{jobId}:history", $"{prefix}job:{jobId}:state" })
+        {
+            Assert.True(await database.KeyExistsAsync(key), key);
+            var ttl = await database.KeyTimeToLiveAsync(key);
+            Assert.NotNull(ttl);
+            Assert.InRange(ttl.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+        }
+    }
+}
