@@ -35,6 +35,17 @@ public sealed class AuthOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Auth:MetadataRefreshInterval must be between 00:00:01 and 1.00:00:00.")]
     public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a validated access token is remembered, so its signature is not checked again on every request
+    /// (never past its expiry; revocation is still checked every time). <c>00:00:00</c> turns it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Auth:ValidatedTokenCacheDuration must be between 00:00:00 and 01:00:00.")]
+    public TimeSpan ValidatedTokenCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>At most this many validated tokens are remembered.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Auth:ValidatedTokenCacheSize must be between 1 and 1000000.")]
+    public int ValidatedTokenCacheSize { get; set; } = 10_000;
+
     public IReadOnlyList<string> EffectiveAlgorithms => Algorithms.Count > 0
         ? [.. Algorithms]
         : [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256];
@@ -72,8 +83,10 @@ public sealed class AuthOptions : IValidatableObject
 
 internal static class BearerTokens
 {
-    public static void Configure(JwtBearerOptions bearer, AuthOptions auth)
+    public static void Configure(JwtBearerOptions bearer, AuthOptions auth, TimeProvider clock)
     {
+        bearer.TokenHandlers.Clear();
+        bearer.TokenHandlers.Add(new ValidatedTokenCache(clock, auth.ValidatedTokenCacheDuration, auth.ValidatedTokenCacheSize));
         // Without an authority the embedded server's keys and issuer are filled in (AuthorizationServerSetup).
         bearer.Authority = auth.Authority?.ToString();
         bearer.Audience = auth.EffectiveAudience;

@@ -65,7 +65,9 @@ public static class SecuritySetup
 
         if (bearer)
         {
-            authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, options => BearerTokens.Configure(options, auth));
+            authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme);
+            services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+                .Configure<TimeProvider>((options, clock) => BearerTokens.Configure(options, auth, clock));
         }
 
         if (embedded)
