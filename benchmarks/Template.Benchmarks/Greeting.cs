@@ -17,6 +17,15 @@ public sealed class GreetQueryValidator : AbstractValidator<GreetQuery>
     public GreetQueryValidator() => RuleFor(q => q.Name).NotEmpty();
 }
 
+/// <summary>The same answer with no validator: what the mediator and the pipeline cost without FluentValidation.</summary>
+public sealed record PingQuery : IQuery<Greeting>;
+
+public sealed class PingQueryHandler : IQueryHandler<PingQuery, Greeting>
+{
+    public ValueTask<Greeting> Handle(PingQuery query, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new Greeting("Hello, " + "world"));
+}
+
 public sealed class GreetQueryHandler : IQueryHandler<GreetQuery, Greeting>
 {
     public ValueTask<Greeting> Handle(GreetQuery query, CancellationToken cancellationToken) =>

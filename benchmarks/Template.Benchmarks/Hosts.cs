@@ -11,6 +11,7 @@ public static class Hosts
 {
     public const string BenchClient = "bench-client";
     public const string BenchSecret = "bench-secret-used-only-by-the-benchmark-host";
+    public const string MemoryPath = "/bench/memory";
 
     /// <summary>The service: every middleware, the mediator pipeline, the rate limiter with a limit never reached, JSON logs.</summary>
     public static WebApplication Service(int port)
@@ -53,7 +54,17 @@ public static class Hosts
         app.MapGet(GreetingEndpoints.Anonymous, (string? name) => string.IsNullOrEmpty(name)
             ? Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["'name' must not be empty."] })
             : Results.Ok(new Greeting("Hello, " + name)));
+        app.MapGet(BenchOrders.Route, (Guid id) => BenchOrders.Find(id) is { } order ? Results.Ok(order) : Results.NotFound());
         app.MapGet("/health/ready", () => Results.Ok());
+        // Item 6: the process's memory after a full collection. The bare host shares the service's process.
+        app.MapGet(MemoryPath, () =>
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            return Results.Ok(new MemoryReading(process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false)));
+        });
         return app;
     }
 
@@ -88,3 +99,6 @@ public static class Hosts
         await app.RunAsync();
     }
 }
+
+/// <summary>Working set and managed heap in bytes, read after a full collection.</summary>
+public sealed record MemoryReading(long WorkingSetBytes, long ManagedHeapBytes);

@@ -10,12 +10,33 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Template.Benchmarks;
 
-public sealed record PipelineResult(double DirectNs, double SendNs, long DirectBytes, long SendBytes);
+/// <summary>One BenchmarkDotNet row: median time and bytes allocated per call.</summary>
+public sealed record Timing(double Ns, long Bytes);
+
+public sealed record PipelineResult(Timing Direct, Timing Send, Timing ValidatorAlone, Timing SendWithoutValidator);
 
 /// <summary>One HTTP target's medians over the rounds.</summary>
 public sealed record HttpResult(string Name, double RequestsPerSecond, double P50Ms, double P99Ms);
 
 public sealed record StartupResult(double ServiceMs, double BareMs);
+
+/// <summary>Item 3 in process: medians of the cache reads and of the reads they are compared with.</summary>
+public sealed record CacheResult(Timing L1Hit, Timing L2Hit, Timing RawStringGet, Timing UncachedStoreRead, int StoredBytes);
+
+/// <summary>One memory reading of the service process and how many requests it had served by then.</summary>
+public sealed record MemoryPoint(long Requests, MemoryReading Reading);
+
+/// <summary>Item 6: the service process's memory after its first requests, after 100,000 more, and after the load runs.</summary>
+public sealed record MemoryResult(MemoryPoint First, MemoryPoint HundredThousand, MemoryPoint End);
+
+/// <summary>Everything one run measured.</summary>
+public sealed record RunResults(
+    PipelineResult Pipeline,
+    CacheResult Cache,
+    IReadOnlyList<JobResult> Jobs,
+    IReadOnlyList<HttpResult> Http,
+    MemoryResult Memory,
+    StartupResult Startup);
 
 /// <summary>Runs the measurements. HTTP: server on core 0, wrk on core 1 (when there are two), targets alternated.</summary>
 public static partial class Measurements
@@ -26,8 +47,10 @@ public static partial class Measurements
     public static async Task RunAllAsync(string reportPath)
     {
         var pipeline = RunPipeline();
-        var (http, startup) = await RunHttpAsync();
-        var report = Report.Write(pipeline, http, startup);
+        var cache = RunCache();
+        var jobs = await RunJobsAsync();
+        var (http, memory, startup) = await RunHttpAsync();
+        var report = Report.Write(new RunResults(pipeline, cache, jobs, http, memory, startup));
         Console.WriteLine(report);
         var path = Path.IsPathRooted(reportPath) ? reportPath : Path.Combine(RepositoryRoot(), reportPath);
         await File.WriteAllTextAsync(path, report);
@@ -50,19 +73,48 @@ public static partial class Measurements
 
     public static PipelineResult RunPipeline()
     {
+        var row = Run<PipelineBenchmarks>();
+        return new PipelineResult(
+            row(nameof(PipelineBenchmarks.DirectHandlerCall)),
+            row(nameof(PipelineBenchmarks.SendThroughPipeline)),
+            row(nameof(PipelineBenchmarks.ValidatorAlone)),
+            row(nameof(PipelineBenchmarks.SendWithoutValidator)));
+    }
+
+    public static CacheResult RunCache()
+    {
+        var row = Run<CacheBenchmarks>();
+        return new CacheResult(
+            row(nameof(CacheBenchmarks.L1Hit)),
+            row(nameof(CacheBenchmarks.L2Hit)),
+            row(nameof(CacheBenchmarks.RawStringGet)),
+            row(nameof(CacheBenchmarks.UncachedStoreRead)),
+            CacheBenchmarks.StoredBytes);
+    }
+
+    /// <summary>Item 4: the job measurements in memory, then on a redis-server of the benchmark's own.</summary>
+    public static async Task<IReadOnlyList<JobResult>> RunJobsAsync()
+    {
+        var inMemory = await JobMeasurements.RunAsync(redis: null);
+        await using var redis = await RedisProcess.StartAsync();
+        return [inMemory, await JobMeasurements.RunAsync(redis)];
+    }
+
+    /// <summary>Runs a BenchmarkDotNet class in process and returns a reader of its rows (median, bytes per call).</summary>
+    private static Func<string, Timing> Run<TBenchmarks>()
+    {
         var config = DefaultConfig.Instance
             .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance))
             .WithOptions(ConfigOptions.DisableOptimizationsValidator);
-        var summary = BenchmarkRunner.Run<PipelineBenchmarks>(config);
-        var direct = summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == nameof(PipelineBenchmarks.DirectHandlerCall));
-        var send = summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == nameof(PipelineBenchmarks.SendThroughPipeline));
-        return new PipelineResult(
-            direct.ResultStatistics!.Median, send.ResultStatistics!.Median,
-            direct.GcStats.GetBytesAllocatedPerOperation(direct.BenchmarkCase) ?? 0,
-            send.GcStats.GetBytesAllocatedPerOperation(send.BenchmarkCase) ?? 0);
+        var summary = BenchmarkRunner.Run<TBenchmarks>(config);
+        return method =>
+        {
+            var report = summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method);
+            return new Timing(report.ResultStatistics!.Median, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
+        };
     }
 
-    private static async Task<(IReadOnlyList<HttpResult> Http, StartupResult Startup)> RunHttpAsync()
+    private static async Task<(IReadOnlyList<HttpResult> Http, MemoryResult Memory, StartupResult Startup)> RunHttpAsync()
     {
         var (servicePort, barePort) = (FreePort(), FreePort());
         var tokenFile = Path.Combine(Path.GetTempPath(), $"bench-token-{Guid.NewGuid():N}");
@@ -81,15 +133,39 @@ public static partial class Measurements
             }
 
             var token = await File.ReadAllTextAsync(tokenFile);
+            using var client = new HttpClient();
+            // Item 6, first reading: after the first thousand requests, sent over as many connections as wrk uses.
+            var greeting = new Uri($"http://127.0.0.1:{servicePort}{GreetingEndpoints.Anonymous}?name=world");
+            await Task.WhenAll(Enumerable.Range(0, 32).Select(async connection =>
+            {
+                for (var i = connection; i < 1000; i += 32)
+                {
+                    using var answer = await client.GetAsync(greeting);
+                    answer.EnsureSuccessStatusCode();
+                }
+            }));
+            var serviceRequests = 1000L;
+            var first = new MemoryPoint(serviceRequests, await ReadMemoryAsync(client, barePort));
+
+            // Second reading: after at least 100,000 more.
+            while (serviceRequests - first.Requests < 100_000)
+            {
+                serviceRequests += (await WrkAsync(greeting.ToString(), null, TimeSpan.FromSeconds(4))).Requests;
+            }
+
+            var hundredThousand = new MemoryPoint(serviceRequests, await ReadMemoryAsync(client, barePort));
             var targets = new (string Name, string Url, string? Token)[]
             {
                 ("bare", $"http://127.0.0.1:{barePort}{GreetingEndpoints.Anonymous}?name=world", null),
                 ("service", $"http://127.0.0.1:{servicePort}{GreetingEndpoints.Anonymous}?name=world", null),
                 ("service + JWT", $"http://127.0.0.1:{servicePort}{GreetingEndpoints.Secure}?name=world", token),
+                ("bare, order", $"http://127.0.0.1:{barePort}{BenchOrders.Url}", null),
+                ("service, cached order (L1)", $"http://127.0.0.1:{servicePort}{BenchOrders.Url}", null),
             };
             foreach (var target in targets)
             {
-                await WrkAsync(target.Url, target.Token, TimeSpan.FromSeconds(3)); // warm-up: JIT, tiered compilation, pools
+                // Warm-up: JIT, tiered compilation, pools.
+                serviceRequests += ServiceShare(target.Name, await WrkAsync(target.Url, target.Token, TimeSpan.FromSeconds(3)));
             }
 
             var samples = targets.ToDictionary(t => t.Name, _ => new List<WrkRun>());
@@ -99,16 +175,20 @@ public static partial class Measurements
                 var order = round % 2 == 0 ? targets : targets.Reverse().ToArray();
                 foreach (var target in order)
                 {
-                    samples[target.Name].Add(await WrkAsync(target.Url, target.Token, RoundDuration));
+                    var run = await WrkAsync(target.Url, target.Token, RoundDuration);
+                    samples[target.Name].Add(run);
+                    serviceRequests += ServiceShare(target.Name, run);
                 }
             }
+
+            var end = new MemoryPoint(serviceRequests, await ReadMemoryAsync(client, barePort));
 
             var http = targets.Select(t => new HttpResult(t.Name,
                 Median(samples[t.Name].Select(s => s.RequestsPerSecond)),
                 Median(samples[t.Name].Select(s => s.P50Ms)),
                 Median(samples[t.Name].Select(s => s.P99Ms)))).ToList();
             host.Kill(entireProcessTree: true);
-            return (http, await MeasureStartupAsync());
+            return (http, new MemoryResult(first, hundredThousand, end), await MeasureStartupAsync());
         }
         finally
         {
@@ -174,7 +254,12 @@ public static partial class Measurements
         return new StartupResult(Median(service), Median(bare));
     }
 
-    private sealed record WrkRun(double RequestsPerSecond, double P50Ms, double P99Ms);
+    private sealed record WrkRun(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests);
+
+    private static long ServiceShare(string target, WrkRun run) => target.StartsWith("service", StringComparison.Ordinal) ? run.Requests : 0;
+
+    private static async Task<MemoryReading> ReadMemoryAsync(HttpClient client, int barePort) =>
+        (await client.GetFromJsonAsync<MemoryReading>(new Uri($"http://127.0.0.1:{barePort}{Hosts.MemoryPath}")))!;
 
     private static async Task<WrkRun> WrkAsync(string url, string? token, TimeSpan duration)
     {
@@ -209,7 +294,8 @@ public static partial class Measurements
         return new WrkRun(
             double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
             Milliseconds(Percentile().Matches(output).Single(m => m.Groups[1].Value == "50").Groups),
-            Milliseconds(Percentile().Matches(output).Single(m => m.Groups[1].Value == "99").Groups));
+            Milliseconds(Percentile().Matches(output).Single(m => m.Groups[1].Value == "99").Groups),
+            long.Parse(RequestCount().Match(output).Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
     private static double Milliseconds(GroupCollection groups)
@@ -236,7 +322,7 @@ public static partial class Measurements
         return Process.Start(start)!;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -248,6 +334,9 @@ public static partial class Measurements
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
+
+    [GeneratedRegex(@"([0-9]+) requests in ")]
+    private static partial Regex RequestCount();
 
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
     private static partial Regex RequestsPerSecond();

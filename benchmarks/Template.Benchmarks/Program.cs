@@ -1,7 +1,7 @@
 using Template.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/Template.Benchmarks            every measurement, then docs/benchmarks.md
-// ... -- pipeline                                                           the in-process pipeline benchmark only
+// ... -- pipeline | cache | jobs                                             one in-process part only, printed
 // ... -- serve <servicePort> <barePort> <tokenFile> | start <service|bare> <port>   used by the harness itself
 switch (args.FirstOrDefault() ?? "all")
 {
@@ -13,6 +13,12 @@ switch (args.FirstOrDefault() ?? "all")
         break;
     case "pipeline":
         Console.WriteLine(Report.Pipeline(Measurements.RunPipeline()));
+        break;
+    case "cache":
+        Console.WriteLine(Report.Cache(Measurements.RunCache(), http: null));
+        break;
+    case "jobs":
+        Console.WriteLine(Report.Jobs(await Measurements.RunJobsAsync()));
         break;
     default:
         await Measurements.RunAllAsync(args.Length > 1 ? args[1] : Path.Combine("docs", "benchmarks.md"));
