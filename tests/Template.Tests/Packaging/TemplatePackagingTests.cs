@@ -7,7 +7,8 @@ namespace Template.Tests.Packaging;
 /// <summary>
 /// Packs this repository as the dotnet new package, installs it into a private CLI home, generates a
 /// service under a new name, adds a use case with the item, builds with warnings as errors and runs the
-/// generated tests. This file is not part of the generated service.
+/// generated tests; then the same for the leanest options (no sample, Redis by default). This file is not part
+/// of the generated service.
 /// </summary>
 [Collection(Name)]
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -15,6 +16,7 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
 {
     private const string Name = "packaging";
     private const string ServiceName = "Contoso.Billing";
+    private const string LeanName = "Contoso.Lean";
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
 
     private readonly string work = Directory.CreateTempSubdirectory("slice-api-pack-").FullName;
@@ -53,6 +55,10 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
             .ToList();
         Assert.True(leftovers.Count == 0, "Files still naming the source project: " + string.Join(", ", leftovers));
         Assert.Contains($"namespace {ServiceName}.Features.Orders.PlaceOrder;", await File.ReadAllTextAsync(Path.Combine(service, "src", "Features", "Orders", "PlaceOrder", "PlaceOrder.cs")), StringComparison.Ordinal);
+        var settings = await File.ReadAllTextAsync(Path.Combine(service, "appsettings.json"));
+        Assert.Contains("\"Redis\": \"\"", settings, StringComparison.Ordinal);
+        Assert.Contains("\"Orders\": {", settings, StringComparison.Ordinal);
+        Assert.DoesNotContain("#if", settings, StringComparison.Ordinal);
 
         await RunAsync(service, cliHome, "build", $"{ServiceName}.sln", "-warnaserror");
 
@@ -69,10 +75,16 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
         Assert.Contains("Failed:     0", test, StringComparison.Ordinal);
         Assert.Contains("ShipOrder", await File.ReadAllTextAsync(sliceTest), StringComparison.Ordinal);
 
-        // The infrastructure suite stands without the sample: remove the Orders area and its tests.
-        Directory.Delete(Path.Combine(service, "src", "Features", "Orders"), recursive: true);
-        Directory.Delete(Path.Combine(service, "tests", $"{ServiceName}.Tests", "Features", "Orders"), recursive: true);
-        var withoutSample = await RunAsync(service, cliHome, "test", $"{ServiceName}.sln", "-warnaserror");
+        // The leanest service: no sample, Redis named in its settings. Its own suite still runs in memory.
+        var lean = Path.Combine(outputs, LeanName);
+        await RunAsync(outputs, cliHome, "new", "slice-api", "-n", LeanName, "-o", lean, "--sample", "false", "--redis", "true");
+        Assert.False(Directory.Exists(Path.Combine(lean, "src", "Features", "Orders")));
+        Assert.False(Directory.Exists(Path.Combine(lean, "tests", $"{LeanName}.Tests", "Features", "Orders")));
+        var leanSettings = await File.ReadAllTextAsync(Path.Combine(lean, "appsettings.json"));
+        Assert.Contains("\"Redis\": \"localhost:6379\"", leanSettings, StringComparison.Ordinal);
+        Assert.DoesNotContain("Orders", leanSettings, StringComparison.Ordinal);
+        Assert.DoesNotContain("#if", leanSettings, StringComparison.Ordinal);
+        var withoutSample = await RunAsync(lean, cliHome, "test", $"{LeanName}.sln", "-warnaserror");
         Assert.Contains("Failed:     0", withoutSample, StringComparison.Ordinal);
     }
 

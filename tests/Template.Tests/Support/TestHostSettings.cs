@@ -4,7 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 namespace Template.Tests.Support;
 
 /// <summary>
-/// Settings every test host starts with unless the test sets the keys itself. What Production requires before it
+/// Settings every test host starts with unless the test sets the keys itself: in-memory mode, whatever
+/// appsettings.json says. What Production requires before it
 /// starts at all: a public issuer and a signing certificate of its own (a self-signed one written to a temporary
 /// file once per test run). And rate limits far above what the suite sends, since every test calls as the same few
 /// users from one address; the rate-limit tests set their own.
@@ -17,7 +18,8 @@ public static class TestHostSettings
 
     public static IDictionary<string, string?> For(string environment, IDictionary<string, string?>? settings)
     {
-        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        // In memory unless the test names a Redis: a service generated with --redis has one in appsettings.json.
+        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["ConnectionStrings:Redis"] = "" };
         if (environment == "Production")
         {
             merged["AuthorizationServer:Issuer"] = "https://localhost/";
