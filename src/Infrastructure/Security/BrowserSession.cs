@@ -106,7 +106,9 @@ internal static class BrowserSessionSetup
             cookie.CookieManager = new HostPrefixCookieManager();
             cookie.ExpireTimeSpan = lifetime;
             cookie.SlidingExpiration = true;
+//#if (auth == "embedded")
             cookie.LoginPath = AuthorizationServer.AuthorizationEndpoints.Login;
+//#endif
             if (answerWithStatus)
             {
                 // An API answers 401/403 (problem+json); it does not redirect a fetch to a login page.

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
+//#if (auth == "embedded")
 using Template.Infrastructure.Security.AuthorizationServer;
+//#endif
 
 namespace Template.Infrastructure.Security;
 
@@ -40,7 +42,9 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
     private readonly PathString[] excluded =
     [
         .. options.Value.ExcludedPaths.Select(p => new PathString(p.TrimEnd('/'))),
+//#if (auth == "embedded")
         .. features.EmbeddedServer ? [new PathString(AuthorizationEndpoints.ProtocolPrefix)] : Array.Empty<PathString>(),
+//#endif
     ];
 
     public async Task InvokeAsync(HttpContext context)

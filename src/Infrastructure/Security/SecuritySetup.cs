@@ -1,9 +1,13 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+//#if (auth == "embedded")
 using OpenIddict.Server;
+//#endif
 using Template.Infrastructure.Redis;
+//#if (auth == "embedded")
 using Template.Infrastructure.Security.AuthorizationServer;
+//#endif
 
 namespace Template.Infrastructure.Security;
 
@@ -46,10 +50,17 @@ public static class SecuritySetup
             .ValidateOnStart();
 
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        var server = configuration.GetSection(AuthorizationServerOptions.Section).Get<AuthorizationServerOptions>() ?? new AuthorizationServerOptions();
         var session = configuration.GetSection(BrowserSessionOptions.Section).Get<BrowserSessionOptions>() ?? new BrowserSessionOptions();
         var external = auth.Authority is not null;
-        var embedded = !external && server.Enabled;
+        // The embedded authorization server, unless an outside authority is configured (or the service was
+        // generated with --auth external, which leaves the server out).
+        var embedded = false;
+        Uri? embeddedIssuer = null;
+//#if (auth == "embedded")
+        var server = configuration.GetSection(AuthorizationServerOptions.Section).Get<AuthorizationServerOptions>() ?? new AuthorizationServerOptions();
+        embedded = !external && server.Enabled;
+        embeddedIssuer = server.Issuer;
+//#endif
         var bearer = external || embedded;
         var features = new SecurityFeatures(
             BearerTokens: bearer,
@@ -70,6 +81,7 @@ public static class SecuritySetup
                 .Configure<TimeProvider>((options, clock) => BearerTokens.Configure(options, auth, clock));
         }
 
+//#if (auth == "embedded")
         if (embedded)
         {
             services.AddOptions<AuthorizationServerOptions>()
@@ -82,6 +94,8 @@ public static class SecuritySetup
             authentication.AddSessionCookie(AuthSchemes.Login, AuthSchemes.LoginCookie, TimeSpan.FromHours(1), answerWithStatus: false);
         }
 
+//#endif
+
         if (features.BrowserSession)
         {
             services.AddOptions<BrowserSessionOptions>()
@@ -89,12 +103,12 @@ public static class SecuritySetup
                 .ValidateDataAnnotations()
                 .Validate(s => !string.IsNullOrEmpty(s.ClientSecret),
                     "BrowserSession:ClientSecret is required while BrowserSession:Enabled is true and tokens are accepted.")
-                .Validate(s => !environment.IsProduction() || !AuthorizationServerProductionCheck.DevelopmentSecrets.Contains(s.ClientSecret ?? ""),
+                .Validate(s => !environment.IsProduction() || !DevelopmentSecrets.Contains(s.ClientSecret ?? ""),
                     "BrowserSession:ClientSecret is the development default; configure the real secret for Production.")
                 .ValidateOnStart();
             authentication.AddSessionCookie(AuthSchemes.Session, AuthSchemes.SessionCookie, session.Lifetime, answerWithStatus: true);
-            authentication.AddBrowserLogin(session, external ? auth.Authority! : server.Issuer ?? new Uri("https://localhost/"),
-                requireHttpsMetadata: external ? auth.RequireHttpsMetadata : server.Issuer?.Scheme != Uri.UriSchemeHttp);
+            authentication.AddBrowserLogin(session, external ? auth.Authority! : embeddedIssuer ?? new Uri("https://localhost/"),
+                requireHttpsMetadata: external ? auth.RequireHttpsMetadata : embeddedIssuer?.Scheme != Uri.UriSchemeHttp);
         }
 
         if (features.DevelopmentHeader)
@@ -116,10 +130,13 @@ public static class SecuritySetup
     {
         ArgumentNullException.ThrowIfNull(app);
         var features = app.ServiceProvider.GetRequiredService<SecurityFeatures>();
+//#if (auth == "embedded")
         if (features.EmbeddedServer)
         {
             app.MapAuthorizationServer();
         }
+
+//#endif
 
         if (features.BrowserSession)
         {

@@ -60,7 +60,7 @@ public sealed class AuthorizationServerDeploymentTests
         var shipped = Regex.Matches(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json")), "\"(?:Client)?Secret\": \"([^\"]+)\"")
             .Select(m => m.Groups[1].Value).ToHashSet();
         Assert.NotEmpty(shipped);
-        Assert.Subset(Template.Infrastructure.Security.AuthorizationServer.AuthorizationServerProductionCheck.DevelopmentSecrets.ToHashSet(), shipped);
+        Assert.Subset(Template.Infrastructure.Security.DevelopmentSecrets.All.ToHashSet(), shipped);
     }
 
     [Fact]

@@ -62,6 +62,7 @@ public sealed class HardeningTests(ServiceFixture service)
         }
     }
 
+//#if (auth == "embedded")
     [Fact]
     public async Task The_login_page_allows_no_script_and_lets_its_form_lead_only_here_and_to_registered_clients()
     {
@@ -69,6 +70,7 @@ public sealed class HardeningTests(ServiceFixture service)
         var policy = page.Context.Response.Headers.ContentSecurityPolicy.ToString();
         Assert.Equal("default-src 'none'; form-action 'self' http://127.0.0.1:7890 http://localhost:5080; frame-ancestors 'none'; base-uri 'none'", policy);
     }
+//#endif
 
     [Fact]
     public async Task HSTS_is_sent_over_https_outside_Development_only()

@@ -7,8 +7,8 @@ namespace Template.Tests.Packaging;
 /// <summary>
 /// Packs this repository as the dotnet new package, installs it into a private CLI home, generates a
 /// service under a new name, adds a use case with the item, builds with warnings as errors and runs the
-/// generated tests; then the same for the leanest options (no sample, Redis by default). This file is not part
-/// of the generated service.
+/// generated tests; runs the tests of the leanest options too (no sample, external authentication, Redis by
+/// default) and builds the other combinations of --sample and --auth. This file is not part of the generated service.
 /// </summary>
 [Collection(Name)]
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -75,17 +75,33 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
         Assert.Contains("Failed:     0", test, StringComparison.Ordinal);
         Assert.Contains("ShipOrder", await File.ReadAllTextAsync(sliceTest), StringComparison.Ordinal);
 
-        // The leanest service: no sample, Redis named in its settings. Its own suite still runs in memory.
+        // The leanest service: no sample, no authorization server of its own, Redis named in its settings. Its own
+        // suite still runs in memory.
         var lean = Path.Combine(outputs, LeanName);
-        await RunAsync(outputs, cliHome, "new", "slice-api", "-n", LeanName, "-o", lean, "--sample", "false", "--redis", "true");
+        await RunAsync(outputs, cliHome, "new", "slice-api", "-n", LeanName, "-o", lean, "--sample", "false", "--auth", "external", "--redis", "true");
         Assert.False(Directory.Exists(Path.Combine(lean, "src", "Features", "Orders")));
         Assert.False(Directory.Exists(Path.Combine(lean, "tests", $"{LeanName}.Tests", "Features", "Orders")));
+        Assert.False(Directory.Exists(Path.Combine(lean, "src", "Infrastructure", "Security", "AuthorizationServer")));
+        Assert.DoesNotContain("OpenIddict", await File.ReadAllTextAsync(Path.Combine(lean, $"{LeanName}.csproj")), StringComparison.Ordinal);
         var leanSettings = await File.ReadAllTextAsync(Path.Combine(lean, "appsettings.json"));
         Assert.Contains("\"Redis\": \"localhost:6379\"", leanSettings, StringComparison.Ordinal);
         Assert.DoesNotContain("Orders", leanSettings, StringComparison.Ordinal);
-        Assert.DoesNotContain("#if", leanSettings, StringComparison.Ordinal);
+        Assert.DoesNotContain("AuthorizationServer", leanSettings, StringComparison.Ordinal);
+        var leftConditions = Directory.EnumerateFiles(lean, "*", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains("#if (", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(lean, f))
+            .ToList();
+        Assert.True(leftConditions.Count == 0, "Template conditions left in: " + string.Join(", ", leftConditions));
         var withoutSample = await RunAsync(lean, cliHome, "test", $"{LeanName}.sln", "-warnaserror");
         Assert.Contains("Failed:     0", withoutSample, StringComparison.Ordinal);
+
+        // The other combinations of --sample and --auth build with warnings as errors.
+        foreach (var (name, sample, auth) in new[] { ("Contoso.Plain", "false", "embedded"), ("Contoso.Outside", "true", "external") })
+        {
+            var other = Path.Combine(outputs, name);
+            await RunAsync(outputs, cliHome, "new", "slice-api", "-n", name, "-o", other, "--sample", sample, "--auth", auth);
+            await RunAsync(other, cliHome, "build", $"{name}.sln", "-warnaserror");
+        }
     }
 
     public void Dispose()

@@ -153,13 +153,6 @@ public sealed class DevelopmentUser
 /// </summary>
 public sealed class AuthorizationServerProductionCheck(IHostEnvironment environment) : IValidateOptions<AuthorizationServerOptions>
 {
-    /// <summary>The client secrets <c>appsettings.Development.json</c> ships with.</summary>
-    public static readonly IReadOnlySet<string> DevelopmentSecrets = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "dev-secret-service-client-change-me",
-        "dev-secret-browser-session-change-me",
-    };
-
     public const int MinimumSecretLength = 32;
 
     public ValidateOptionsResult Validate(string? name, AuthorizationServerOptions options)
@@ -181,7 +174,7 @@ public sealed class AuthorizationServerProductionCheck(IHostEnvironment environm
             failures.Add("AuthorizationServer:Users lists development users; in Production users come from your own user directory (IUserDirectory).");
         }
 
-        foreach (var client in options.Clients.Where(c => c.ClientSecret is { } secret && (DevelopmentSecrets.Contains(secret) || secret.Length < MinimumSecretLength)))
+        foreach (var client in options.Clients.Where(c => c.ClientSecret is { } secret && (Security.DevelopmentSecrets.Contains(secret) || secret.Length < MinimumSecretLength)))
         {
             failures.Add($"AuthorizationServer:Clients '{client.ClientId}' uses a development default or a secret shorter than {MinimumSecretLength} characters.");
         }
