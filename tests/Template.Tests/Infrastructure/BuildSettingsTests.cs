@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Template.Tests.Support;
 
 namespace Template.Tests.Infrastructure;
 
@@ -8,7 +9,7 @@ public sealed class BuildSettingsTests
     [Fact]
     public void NuGet_audit_covers_transitive_packages_of_any_severity_and_fails_the_build()
     {
-        var props = FindAbove(AppContext.BaseDirectory, "Directory.Build.props");
+        var props = RepositoryFiles.FindAbove("Directory.Build.props");
         var properties = XDocument.Load(props).Descendants("PropertyGroup").Elements()
             .GroupBy(e => e.Name.LocalName, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Last().Value.Trim(), StringComparer.Ordinal);
@@ -22,19 +23,5 @@ public sealed class BuildSettingsTests
         {
             Assert.DoesNotContain("NU190", exempted, StringComparison.Ordinal);
         }
-    }
-
-    private static string FindAbove(string start, string file)
-    {
-        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, file);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"{file} was not found above {start}.");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Template.Tests.Support;
 
 namespace Template.Tests.Infrastructure;
 
@@ -13,7 +14,7 @@ public sealed partial class DocSamplesTests
     [Fact]
     public void Every_csharp_sample_in_the_docs_is_taken_from_the_code()
     {
-        var root = RepositoryRoot();
+        var root = Path.GetDirectoryName(Path.GetDirectoryName(RepositoryFiles.FindAbove(Path.Combine("docs", "security.md"))))!;
         var sources = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -94,19 +95,6 @@ public sealed partial class DocSamplesTests
         }
 
         return line;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (Directory.Exists(Path.Combine(directory.FullName, "docs")) && File.Exists(Path.Combine(directory.FullName, "README.md")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("No folder with docs/ and README.md above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"```(?:csharp|cs|c#)\r?\n(.*?)```", RegexOptions.Singleline)]

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Template.Tests.Support;
 
 namespace Template.Tests.Infrastructure;
 
@@ -9,7 +10,7 @@ public sealed partial class SecurityAuditDocTests
     [Fact]
     public void Every_test_the_security_audit_names_exists()
     {
-        var audit = File.ReadAllText(FindAbove(AppContext.BaseDirectory, Path.Combine("docs", "security.md")));
+        var audit = File.ReadAllText(RepositoryFiles.FindAbove(Path.Combine("docs", "security.md")));
         var tests = typeof(SecurityAuditDocTests).Assembly.GetTypes()
             .Where(t => t.Name.EndsWith("Tests", StringComparison.Ordinal))
             .GroupBy(t => t.Name, StringComparer.Ordinal)
@@ -35,18 +36,4 @@ public sealed partial class SecurityAuditDocTests
 
     [GeneratedRegex(@"`([A-Z][A-Za-z]+Tests)\.([A-Za-z_0-9]+|\*)`")]
     private static partial Regex TestReference();
-
-    private static string FindAbove(string start, string relative)
-    {
-        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, relative);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"{relative} was not found above {start}.");
-    }
 }
