@@ -149,9 +149,10 @@ public sealed class RedisRateLimitCountersTests
     {
         var (counters, connection) = await ConnectAsync();
         await using var _ = connection;
-        var policy = new RateLimitPolicyOptions { Kind = RateLimitKind.FixedWindow, PermitLimit = 3, Window = TimeSpan.FromSeconds(1) };
-        // Start just after a window opens so the three fit in one.
-        await Task.Delay(1000 - (int)(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % 1000) + 20);
+        // Windows of 3 s, started just after one opens: four round trips fit in one even on a loaded machine (with
+        // 1 s windows, a busy run once saw the window end between the third and the fourth).
+        var policy = new RateLimitPolicyOptions { Kind = RateLimitKind.FixedWindow, PermitLimit = 3, Window = TimeSpan.FromSeconds(3) };
+        await Task.Delay(3000 - (int)(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % 3000) + 20);
         var decisions = new List<RateLimitDecision>();
         for (var i = 0; i < 4; i++)
         {
@@ -160,7 +161,7 @@ public sealed class RedisRateLimitCountersTests
 
         Assert.Equal([true, true, true, false], decisions.Select(d => d.Allowed));
         Assert.Equal([2L, 1L, 0L], decisions.Take(3).Select(d => d.Remaining));
-        Assert.InRange(decisions[3].Reset, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
+        Assert.InRange(decisions[3].Reset, TimeSpan.FromMilliseconds(1), policy.Window);
         Assert.True((await counters.AcquireAsync("p", policy, "bob", default)).Allowed);
 
         await Task.Delay(decisions[3].Reset + TimeSpan.FromMilliseconds(50));
@@ -172,16 +173,17 @@ public sealed class RedisRateLimitCountersTests
     {
         var (counters, connection) = await ConnectAsync();
         await using var _ = connection;
-        var policy = new RateLimitPolicyOptions { Kind = RateLimitKind.SlidingWindow, PermitLimit = 2, Window = TimeSpan.FromSeconds(1), SegmentsPerWindow = 2 };
+        // Real time on a real Redis: windows wide enough that a loaded machine's round trips stay inside one.
+        var policy = new RateLimitPolicyOptions { Kind = RateLimitKind.SlidingWindow, PermitLimit = 2, Window = TimeSpan.FromSeconds(2), SegmentsPerWindow = 2 };
         Assert.True((await counters.AcquireAsync("p", policy, "a", default)).Allowed);
         var last = await counters.AcquireAsync("p", policy, "a", default);
         Assert.True(last.Allowed);
         Assert.Equal(0, last.Remaining);
         var refused = await counters.AcquireAsync("p", policy, "a", default);
         Assert.False(refused.Allowed);
-        Assert.InRange(refused.Reset, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
+        Assert.InRange(refused.Reset, TimeSpan.FromMilliseconds(1), policy.Window);
 
-        await Task.Delay(refused.Reset + TimeSpan.FromMilliseconds(600));
+        await Task.Delay(refused.Reset + TimeSpan.FromMilliseconds(1100));
         Assert.True((await counters.AcquireAsync("p", policy, "a", default)).Allowed);
     }
 
@@ -190,7 +192,7 @@ public sealed class RedisRateLimitCountersTests
     {
         var (counters, connection) = await ConnectAsync();
         await using var _ = connection;
-        var policy = new RateLimitPolicyOptions { Kind = RateLimitKind.TokenBucket, PermitLimit = 3, TokensPerPeriod = 3, ReplenishmentPeriod = TimeSpan.FromMilliseconds(500) };
+        var policy = new RateLimitPolicyOptions { Kind = RateLimitKind.TokenBucket, PermitLimit = 3, TokensPerPeriod = 3, ReplenishmentPeriod = TimeSpan.FromSeconds(1) };
         for (var i = 0; i < 3; i++)
         {
             Assert.True((await counters.AcquireAsync("p", policy, "a", default)).Allowed);
@@ -198,7 +200,7 @@ public sealed class RedisRateLimitCountersTests
 
         var refused = await counters.AcquireAsync("p", policy, "a", default);
         Assert.False(refused.Allowed);
-        Assert.InRange(refused.Reset, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(500));
+        Assert.InRange(refused.Reset, TimeSpan.FromMilliseconds(1), policy.ReplenishmentPeriod);
         await Task.Delay(refused.Reset + TimeSpan.FromMilliseconds(50));
         Assert.Equal(2, (await counters.AcquireAsync("p", policy, "a", default)).Remaining);
     }
@@ -208,7 +210,7 @@ public sealed class RedisRateLimitCountersTests
     {
         var (counters, connection) = await ConnectAsync();
         await using var _ = connection;
-        var policy = new RateLimitPolicyOptions { Kind = RateLimitKind.Concurrency, PermitLimit = 1, LeaseTimeout = TimeSpan.FromSeconds(1) };
+        var policy = new RateLimitPolicyOptions { Kind = RateLimitKind.Concurrency, PermitLimit = 1, LeaseTimeout = TimeSpan.FromSeconds(2) };
         var held = await counters.AcquireAsync("p", policy, "a", default);
         Assert.True(held.Allowed);
         Assert.False((await counters.AcquireAsync("p", policy, "a", default)).Allowed);
@@ -217,7 +219,7 @@ public sealed class RedisRateLimitCountersTests
         var abandoned = await counters.AcquireAsync("p", policy, "a", default);
         Assert.True(abandoned.Allowed);
         Assert.False((await counters.AcquireAsync("p", policy, "a", default)).Allowed);
-        await Task.Delay(TimeSpan.FromMilliseconds(1100));
+        await Task.Delay(policy.LeaseTimeout + TimeSpan.FromMilliseconds(100));
         Assert.True((await counters.AcquireAsync("p", policy, "a", default)).Allowed);
     }
 
