@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Template.Infrastructure.Errors;
@@ -13,13 +12,14 @@ namespace Template.Infrastructure.Pipeline;
 /// </summary>
 public static class RequestAuthorization
 {
-    private static readonly ConcurrentDictionary<Type, IReadOnlyList<IAuthorizeData>> Cache = new();
-
-    /// <summary>The authorization attributes of a request type, read once: they never change.</summary>
-    public static IReadOnlyList<IAuthorizeData> For(Type requestType) => Cache.GetOrAdd(requestType, static type =>
-        type.GetCustomAttribute<AllowAnonymousAttribute>(inherit: true) is not null
+    /// <summary>The authorization attributes of a request type; the pipeline reads them once per type.</summary>
+    public static IReadOnlyList<IAuthorizeData> For(Type requestType)
+    {
+        ArgumentNullException.ThrowIfNull(requestType);
+        return requestType.GetCustomAttribute<AllowAnonymousAttribute>(inherit: true) is not null
             ? []
-            : [.. type.GetCustomAttributes(inherit: true).OfType<IAuthorizeData>()]);
+            : [.. requestType.GetCustomAttributes(inherit: true).OfType<IAuthorizeData>()];
+    }
 
     public static async Task AuthorizeAsync(
         IRequestCaller caller,

@@ -58,7 +58,7 @@ public sealed class RequestPipelineBehavior<TMessage, TResponse>(
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
-    private static readonly RequestSteps Steps = RequestSteps.For(typeof(TMessage));
+    private static readonly RequestSteps Steps = new(typeof(TMessage));
 
     public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
@@ -132,7 +132,7 @@ public sealed class RequestPipelineBehavior<TMessage, TResponse>(
         }
 
         var validated = RequestValidation.ValidateAsync(services.GetServices<IValidator<TMessage>>(), message, cancellationToken);
-        return validated.IsCompletedSuccessfully ? Handle(steps, message, next, cancellationToken) : HandleAfterValidationAsync(validated, steps, message, next, cancellationToken);
+        return validated.IsCompletedSuccessfully ? CacheOrHandle(steps, message, next, cancellationToken) : HandleAfterValidationAsync(validated, steps, message, next, cancellationToken);
     }
 
     private async ValueTask<TResponse> AuthorizeThenValidateAsync(RequestSteps steps, TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
@@ -144,16 +144,16 @@ public sealed class RequestPipelineBehavior<TMessage, TResponse>(
             message,
             steps.Requirements);
         await RequestValidation.ValidateAsync(services.GetServices<IValidator<TMessage>>(), message, cancellationToken);
-        return await Handle(steps, message, next, cancellationToken);
+        return await CacheOrHandle(steps, message, next, cancellationToken);
     }
 
     private async ValueTask<TResponse> HandleAfterValidationAsync(ValueTask validated, RequestSteps steps, TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         await validated;
-        return await Handle(steps, message, next, cancellationToken);
+        return await CacheOrHandle(steps, message, next, cancellationToken);
     }
 
-    private ValueTask<TResponse> Handle(RequestSteps steps, TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    private ValueTask<TResponse> CacheOrHandle(RequestSteps steps, TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         if (steps.IsCachedQuery)
         {
@@ -176,7 +176,7 @@ public sealed class RequestPipelineBehavior<TMessage, TResponse>(
 /// <summary>Which steps of the pipeline a request type uses, read once from the type.</summary>
 internal sealed class RequestSteps
 {
-    private RequestSteps(Type requestType)
+    public RequestSteps(Type requestType)
     {
         RequestName = requestType.Name;
         Normalizes = typeof(INormalizable<>).MakeGenericType(requestType).IsAssignableFrom(requestType);
@@ -194,6 +194,4 @@ internal sealed class RequestSteps
     public bool IsCachedQuery { get; }
 
     public bool InvalidatesCache { get; }
-
-    public static RequestSteps For(Type requestType) => new(requestType);
 }

@@ -95,7 +95,6 @@ public static class SecuritySetup
         }
 
 //#endif
-
         if (features.BrowserSession)
         {
             services.AddOptions<BrowserSessionOptions>()
@@ -137,7 +136,6 @@ public static class SecuritySetup
         }
 
 //#endif
-
         if (features.BrowserSession)
         {
             app.MapBrowserSession();

@@ -70,8 +70,8 @@ public sealed class HardeningTests(ServiceFixture service)
         var policy = page.Context.Response.Headers.ContentSecurityPolicy.ToString();
         Assert.Equal("default-src 'none'; form-action 'self' http://127.0.0.1:7890 http://localhost:5080; frame-ancestors 'none'; base-uri 'none'", policy);
     }
-//#endif
 
+//#endif
     [Fact]
     public async Task HSTS_is_sent_over_https_outside_Development_only()
     {
