@@ -68,7 +68,10 @@ public static class Hosts
         return app;
     }
 
-    /// <summary>Runs both until killed, after writing a client-credentials access token for the secure endpoint.</summary>
+    /// <summary>
+    /// Runs both until killed, after writing a client-credentials access token for the secure endpoint, or an empty
+    /// file when the service has no token endpoint (generated with <c>--auth external</c> or <c>none</c>).
+    /// </summary>
     public static async Task ServeAsync(int servicePort, int barePort, string tokenFile)
     {
         await using var service = Service(servicePort);
@@ -83,8 +86,13 @@ public static class Hosts
             ["client_secret"] = BenchSecret,
         });
         using var answer = await client.PostAsync(new Uri("connect/token", UriKind.Relative), form);
-        answer.EnsureSuccessStatusCode();
-        var token = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+        var token = "";
+        if (answer.StatusCode != HttpStatusCode.NotFound)
+        {
+            answer.EnsureSuccessStatusCode();
+            token = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+        }
+
         await File.WriteAllTextAsync(tokenFile + ".tmp", token);
         File.Move(tokenFile + ".tmp", tokenFile, overwrite: true);
         // Until SIGTERM or Ctrl+C, which stop the service's host; the bare one is disposed with it.
