@@ -52,8 +52,25 @@ public static class ForwardedHeadersSetup
     public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.ApplicationServices.GetRequiredService<IOptions<ProxyOptions>>().Value.TrustedProxies.Count > 0
-            ? app.UseForwardedHeaders()
-            : app;
+        if (app.ApplicationServices.GetRequiredService<IOptions<ProxyOptions>>().Value.TrustedProxies.Count == 0)
+        {
+            return app;
+        }
+
+//#if (auth == "none")
+        // The gateway check needs the connection's own peer, which the forwarded headers are about to replace.
+        app.Use((context, next) =>
+        {
+            context.Features.Set(new ConnectionPeer(context.Connection.RemoteIpAddress));
+            return next(context);
+        });
+
+//#endif
+        return app.UseForwardedHeaders();
     }
 }
+//#if (auth == "none")
+
+/// <summary>The address the connection itself comes from, whatever <c>X-Forwarded-For</c> says the client is.</summary>
+public sealed record ConnectionPeer(IPAddress? Address);
+//#endif

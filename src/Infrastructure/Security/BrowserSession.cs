@@ -4,25 +4,6 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Template.Infrastructure.Security;
 
-/// <summary>The authentication schemes the service registers.</summary>
-public static class AuthSchemes
-{
-    /// <summary>Picks bearer token, session cookie or the development header per request.</summary>
-    public const string Default = "Default";
-
-    /// <summary>The browser session cookie the backend-for-frontend login ends in.</summary>
-    public const string Session = "Session";
-
-    /// <summary>The code + PKCE login a browser is sent through to get <see cref="Session"/>.</summary>
-    public const string BrowserLogin = "BrowserLogin";
-
-    /// <summary>The embedded authorization server's own sign-in cookie, read only by <c>/connect/authorize</c>.</summary>
-    public const string Login = "AuthorizationServer.Login";
-
-    public const string SessionCookie = "__Host-session";
-    public const string LoginCookie = "__Host-signin";
-}
-
 /// <summary>
 /// Browser login for a single-page app served with the API (<c>BrowserSession</c> section): <c>/auth/login</c>
 /// runs the authorization code flow with PKCE against the configured authority as a confidential client and

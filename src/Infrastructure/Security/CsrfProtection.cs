@@ -35,7 +35,8 @@ public sealed class CsrfOptions
 /// or the development header, which a browser never adds by itself) or goes to an endpoint that takes a form (the
 /// login page). Checked means: not <c>Sec-Fetch-Site: cross-site</c>, and a valid antiforgery token in the
 /// <c>X-XSRF-TOKEN</c> header or the form field, tied to the antiforgery cookie and to the signed-in user.
-/// Session-authenticated reads get the token as the <c>XSRF-TOKEN</c> cookie.
+/// Session-authenticated reads get the token as the <c>XSRF-TOKEN</c> cookie. A caller named by a trusted gateway
+/// is refused when the browser says the request is cross-site: the gateway may well know the caller by a cookie.
 /// </summary>
 public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforgery, IOptions<CsrfOptions> options, SecurityFeatures features)
 {
@@ -51,32 +52,38 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        var cookieSession = CarriesSessionCookie(context);
+        var scheme = SecuritySetup.SchemeFor(context, features);
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))
         {
-            if (cookieSession && context.User.Identity?.IsAuthenticated == true)
+//#if (auth != "none")
+            if (scheme == AuthSchemes.Session && context.User.Identity?.IsAuthenticated == true)
             {
                 IssueToken(context);
             }
 
+//#endif
             await next(context);
             return;
         }
 
-        var takesForm = context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>()?.RequiresValidation == true;
-        if ((cookieSession || takesForm) && !IsExcluded(request.Path))
+        var check = ChecksFor(context, scheme);
+        if (check != Check.None)
         {
             if (string.Equals(request.Headers["Sec-Fetch-Site"], "cross-site", StringComparison.OrdinalIgnoreCase))
             {
                 throw new AntiforgeryValidationException("The browser says this request comes from another site (Sec-Fetch-Site: cross-site).");
             }
 
-            // Throws AntiforgeryValidationException, answered as 403 problem+json of the CSRF type.
-            await antiforgery.ValidateRequestAsync(context);
+            if (check == Check.CrossSiteAndToken)
+            {
+                // Throws AntiforgeryValidationException, answered as 403 problem+json of the CSRF type.
+                await antiforgery.ValidateRequestAsync(context);
+            }
         }
 
         await next(context);
     }
+//#if (auth != "none")
 
     /// <summary>Gives the request token to the page's scripts; the matching half stays in the HttpOnly antiforgery cookie.</summary>
     public void IssueToken(HttpContext context)
@@ -92,10 +99,46 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
             IsEssential = true,
         });
     }
+//#endif
 
-    // Checked when the session cookie is what authenticates the request: the same choice the default scheme makes,
-    // so a header credential a browser never adds by itself (a bearer token, the development header) exempts it.
-    private bool CarriesSessionCookie(HttpContext context) => SecuritySetup.SchemeFor(context, features) == AuthSchemes.Session;
+    private Check ChecksFor(HttpContext context, string scheme)
+    {
+        if (IsExcluded(context.Request.Path))
+        {
+            return Check.None;
+        }
+
+//#if (auth != "none")
+        // The session cookie is what authenticates the request: the same choice the default scheme makes, so a
+        // header credential a browser never adds by itself (a bearer token, the development header) exempts it.
+        if (scheme == AuthSchemes.Session)
+        {
+            return Check.CrossSiteAndToken;
+        }
+
+//#endif
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>()?.RequiresValidation == true)
+        {
+            return Check.CrossSiteAndToken;
+        }
+
+//#if (auth == "none")
+        // No token: most callers behind a gateway are other services, which have no page to read one from.
+        if (scheme == GatewayIdentityHandler.SchemeName)
+        {
+            return Check.CrossSite;
+        }
+
+//#endif
+        return Check.None;
+    }
 
     private bool IsExcluded(PathString path) => Array.Exists(excluded, prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+
+    private enum Check
+    {
+        None,
+        CrossSite,
+        CrossSiteAndToken,
+    }
 }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
+//#if (auth != "none")
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+//#endif
 using Microsoft.Extensions.Options;
 //#if (auth == "embedded")
 using OpenIddict.Server;
@@ -11,8 +13,14 @@ using Template.Infrastructure.Security.AuthorizationServer;
 
 namespace Template.Infrastructure.Security;
 
-/// <summary>Which parts of authentication this instance runs, decided once from configuration.</summary>
-public sealed record SecurityFeatures(bool BearerTokens, bool EmbeddedServer, bool BrowserSession, bool DevelopmentHeader);
+/// <summary>
+/// Which parts of authentication this instance runs, decided once from configuration. <c>GatewayUserHeader</c> is
+/// the header a trusted gateway names the caller in, null when no gateway is configured.
+/// </summary>
+public sealed record SecurityFeatures(bool BearerTokens, bool EmbeddedServer, bool BrowserSession, bool DevelopmentHeader, string? GatewayUserHeader = null)
+{
+    public bool GatewayIdentity => GatewayUserHeader is not null;
+}
 
 /// <summary>Wires authentication and authorization.</summary>
 public static class SecuritySetup
@@ -44,6 +52,19 @@ public static class SecuritySetup
             .Bind(configuration.GetSection(DevelopmentAuthenticationOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DevelopmentAuthenticationOptions>, DevelopmentAuthenticationOptionsValidator>();
+        var bearer = false;
+        var embedded = false;
+        var browserSession = false;
+        string? gatewayUserHeader = null;
+//#if (auth == "none")
+        // No credential is checked here: a gateway in front has checked it and names the caller.
+        if (services.AddGatewayIdentity(configuration))
+        {
+            gatewayUserHeader = configuration.GetSection(GatewayIdentityOptions.Section).Get<GatewayIdentityOptions>()!.UserHeader;
+        }
+
+//#endif
+//#if (auth != "none")
         services.AddOptions<AuthOptions>()
             .Bind(configuration.GetSection(AuthOptions.Section))
             .ValidateDataAnnotations()
@@ -54,26 +75,30 @@ public static class SecuritySetup
         var external = auth.Authority is not null;
         // The embedded authorization server, unless an outside authority is configured (or the service was
         // generated with --auth external, which leaves the server out).
-        var embedded = false;
         Uri? embeddedIssuer = null;
 //#if (auth == "embedded")
         var server = configuration.GetSection(AuthorizationServerOptions.Section).Get<AuthorizationServerOptions>() ?? new AuthorizationServerOptions();
         embedded = !external && server.Enabled;
         embeddedIssuer = server.Issuer;
 //#endif
-        var bearer = external || embedded;
+        bearer = external || embedded;
+        browserSession = bearer && session.Enabled;
+//#endif
         var features = new SecurityFeatures(
             BearerTokens: bearer,
             EmbeddedServer: embedded,
-            BrowserSession: bearer && session.Enabled,
-            DevelopmentHeader: configuration.GetSection(DevelopmentAuthenticationOptions.Section).Get<DevelopmentAuthenticationOptions>()?.Enabled == true);
+            BrowserSession: browserSession,
+            DevelopmentHeader: configuration.GetSection(DevelopmentAuthenticationOptions.Section).Get<DevelopmentAuthenticationOptions>()?.Enabled == true,
+            GatewayUserHeader: gatewayUserHeader);
         services.AddSingleton(features);
 
-        // One default scheme that looks at each request: a bearer token, the development header, the session
-        // cookie, in that order. Without any of them the request is anonymous and a challenge answers 401.
+        // One default scheme that looks at each request: a bearer token, the development header, a gateway's
+        // caller header, the session cookie, in that order. Without any of them the request is anonymous and a
+        // challenge answers 401.
         var authentication = services.AddAuthentication(AuthSchemes.Default);
         authentication.AddPolicyScheme(AuthSchemes.Default, null, options => options.ForwardDefaultSelector = context => SchemeFor(context, features));
 
+//#if (auth != "none")
         if (bearer)
         {
             authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme);
@@ -110,12 +135,20 @@ public static class SecuritySetup
                 requireHttpsMetadata: external ? auth.RequireHttpsMetadata : embeddedIssuer?.Scheme != Uri.UriSchemeHttp);
         }
 
+//#endif
+//#if (auth == "none")
+        if (features.GatewayIdentity)
+        {
+            authentication.AddScheme<AuthenticationSchemeOptions, GatewayIdentityHandler>(GatewayIdentityHandler.SchemeName, null);
+        }
+
+//#endif
         if (features.DevelopmentHeader)
         {
             authentication.AddScheme<AuthenticationSchemeOptions, DevelopmentAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
         }
 
-        if (!bearer && !features.DevelopmentHeader)
+        if (!bearer && !features.DevelopmentHeader && !features.GatewayIdentity)
         {
             authentication.AddScheme<AuthenticationSchemeOptions, AnonymousOnlyAuthenticationHandler>(AnonymousOnlyAuthenticationHandler.SchemeName, null);
         }
@@ -124,6 +157,7 @@ public static class SecuritySetup
         return services;
     }
 
+//#if (auth != "none")
     /// <summary>Maps the embedded server's endpoints, the login page and the browser session endpoints that are on.</summary>
     public static void MapAuthentication(this IEndpointRouteBuilder app)
     {
@@ -142,26 +176,49 @@ public static class SecuritySetup
         }
     }
 
+//#endif
+
     /// <summary>The scheme that authenticates <paramref name="context"/>; the CSRF step asks it whether that is the session cookie.</summary>
     internal static string SchemeFor(HttpContext context, SecurityFeatures features)
     {
+//#if (auth != "none")
         if (features.BearerTokens && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return JwtBearerDefaults.AuthenticationScheme;
         }
 
+//#endif
         if (features.DevelopmentHeader && context.Request.Headers.ContainsKey(DevelopmentAuthenticationHandler.UserHeader))
         {
             return DevelopmentAuthenticationHandler.SchemeName;
         }
 
+//#if (auth == "none")
+        if (features.GatewayIdentity && context.Request.Headers.ContainsKey(features.GatewayUserHeader!))
+        {
+            return GatewayIdentityHandler.SchemeName;
+        }
+
+//#endif
+//#if (auth != "none")
         if (features.BrowserSession && context.Request.Cookies.ContainsKey(HostPrefixCookieManager.NameFor(context, AuthSchemes.SessionCookie)))
         {
             return AuthSchemes.Session;
         }
 
-        return features.BearerTokens ? JwtBearerDefaults.AuthenticationScheme
-            : features.DevelopmentHeader ? DevelopmentAuthenticationHandler.SchemeName
-            : AnonymousOnlyAuthenticationHandler.SchemeName;
+        if (features.BearerTokens)
+        {
+            return JwtBearerDefaults.AuthenticationScheme;
+        }
+
+//#endif
+//#if (auth == "none")
+        if (features.GatewayIdentity)
+        {
+            return GatewayIdentityHandler.SchemeName;
+        }
+
+//#endif
+        return features.DevelopmentHeader ? DevelopmentAuthenticationHandler.SchemeName : AnonymousOnlyAuthenticationHandler.SchemeName;
     }
 }

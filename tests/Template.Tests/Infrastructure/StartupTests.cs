@@ -80,8 +80,14 @@ public sealed class StartupTests(ServiceFixture service)
     [InlineData("Validation:StatusCode", "500", "Validation:StatusCode")]
     [InlineData("Validation:SupportedCultures:0", "not-a-culture-at-all", "Validation:SupportedCultures")]
     [InlineData("Http:MaxJsonDepth", "0", "Http:MaxJsonDepth")]
+//#if (auth != "none")
     [InlineData("Auth:Authority", "https://login.example.com/", "Auth:Audience")]
     [InlineData("Auth:ClockSkew", "00:05:00", "Auth:ClockSkew")]
+//#endif
+//#if (auth == "none")
+    [InlineData("Gateway:TrustedGateways:0", "gateway.internal", "Gateway:TrustedGateways")]
+    [InlineData("Gateway:RolesHeader", "X-Forwarded-User", "Gateway:UserHeader")]
+//#endif
     public void A_bad_setting_fails_start_up_validation_naming_the_key(string key, string value, string named)
     {
         var failure = ServiceFixture.ValidateSettings("Development", new Dictionary<string, string?> { [key] = value });

@@ -7,8 +7,8 @@ namespace Template.Tests.Packaging;
 /// <summary>
 /// Packs this repository as the dotnet new package, installs it into a private CLI home, generates a
 /// service under a new name, adds a use case with the item, builds with warnings as errors and runs the
-/// generated tests; runs the tests of the leanest options too (no sample, external authentication, Redis by
-/// default) and builds the other combinations of --sample and --auth. This file is not part of the generated service.
+/// generated tests; runs the tests of the leanest options too (no sample, no authentication, Redis by default) and
+/// builds the other combinations of --sample and --auth. This file is not part of the generated service.
 /// </summary>
 [Collection(Name)]
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -32,7 +32,7 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
 
         await RunAsync(Path.Combine(repository, "pack"), cliHome, "pack", "SliceApi.csproj", "-o", packages);
         var package = Assert.Single(Directory.GetFiles(packages, "SliceApi.*.nupkg"));
-        Assert.EndsWith("SliceApi.0.1.0.nupkg", package, StringComparison.Ordinal);
+        Assert.EndsWith("SliceApi.0.2.0.nupkg", package, StringComparison.Ordinal);
 
         await RunAsync(work, cliHome, "new", "install", package);
         await RunAsync(outputs, cliHome, "new", "slice-api", "-n", ServiceName, "-o", service);
@@ -58,7 +58,7 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
         var settings = await File.ReadAllTextAsync(Path.Combine(service, "appsettings.json"));
         Assert.Contains("\"Redis\": \"\"", settings, StringComparison.Ordinal);
         Assert.Contains("\"Orders\": {", settings, StringComparison.Ordinal);
-        Assert.DoesNotContain("#if", settings, StringComparison.Ordinal);
+        AssertNoTemplateConditions(service);
 
         await RunAsync(service, cliHome, "build", $"{ServiceName}.sln", "-warnaserror");
 
@@ -75,31 +75,44 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
         Assert.Contains("Failed:     0", test, StringComparison.Ordinal);
         Assert.Contains("ShipOrder", await File.ReadAllTextAsync(sliceTest), StringComparison.Ordinal);
 
-        // The leanest service: no sample, no authorization server of its own, Redis named in its settings. Its own
-        // suite still runs in memory.
+        // The leanest service: no sample, no authentication of its own (a gateway names the caller), Redis named in
+        // its settings. Its own suite still runs in memory.
         var lean = Path.Combine(outputs, LeanName);
-        await RunAsync(outputs, cliHome, "new", "slice-api", "-n", LeanName, "-o", lean, "--sample", "false", "--auth", "external", "--redis", "true");
+        await RunAsync(outputs, cliHome, "new", "slice-api", "-n", LeanName, "-o", lean, "--sample", "false", "--auth", "none", "--redis", "true");
         Assert.False(Directory.Exists(Path.Combine(lean, "src", "Features", "Orders")));
         Assert.False(Directory.Exists(Path.Combine(lean, "tests", $"{LeanName}.Tests", "Features", "Orders")));
-        Assert.False(Directory.Exists(Path.Combine(lean, "src", "Infrastructure", "Security", "AuthorizationServer")));
-        Assert.DoesNotContain("OpenIddict", await File.ReadAllTextAsync(Path.Combine(lean, $"{LeanName}.csproj")), StringComparison.Ordinal);
+        var security = Path.Combine(lean, "src", "Infrastructure", "Security");
+        Assert.False(Directory.Exists(Path.Combine(security, "AuthorizationServer")));
+        Assert.False(File.Exists(Path.Combine(security, "BearerTokens.cs")));
+        Assert.False(File.Exists(Path.Combine(security, "BrowserSession.cs")));
+        Assert.True(File.Exists(Path.Combine(security, "GatewayIdentity.cs")));
+        var leanProject = await File.ReadAllTextAsync(Path.Combine(lean, $"{LeanName}.csproj"));
+        Assert.DoesNotContain("OpenIddict", leanProject, StringComparison.Ordinal);
+        Assert.DoesNotContain("Authentication.JwtBearer", leanProject, StringComparison.Ordinal);
+        Assert.DoesNotContain("Authentication.OpenIdConnect", leanProject, StringComparison.Ordinal);
         var leanSettings = await File.ReadAllTextAsync(Path.Combine(lean, "appsettings.json"));
         Assert.Contains("\"Redis\": \"localhost:6379\"", leanSettings, StringComparison.Ordinal);
+        Assert.Contains("\"TrustedGateways\": []", leanSettings, StringComparison.Ordinal);
         Assert.DoesNotContain("Orders", leanSettings, StringComparison.Ordinal);
         Assert.DoesNotContain("AuthorizationServer", leanSettings, StringComparison.Ordinal);
-        var leftConditions = Directory.EnumerateFiles(lean, "*", SearchOption.AllDirectories)
-            .Where(f => File.ReadAllText(f).Contains("#if (", StringComparison.Ordinal))
-            .Select(f => Path.GetRelativePath(lean, f))
-            .ToList();
-        Assert.True(leftConditions.Count == 0, "Template conditions left in: " + string.Join(", ", leftConditions));
+        Assert.DoesNotContain("BrowserSession", leanSettings, StringComparison.Ordinal);
+        Assert.Contains("this service authenticates nobody", await File.ReadAllTextAsync(Path.Combine(lean, "README.md")), StringComparison.Ordinal);
+        AssertNoTemplateConditions(lean);
         var withoutSample = await RunAsync(lean, cliHome, "test", $"{LeanName}.sln", "-warnaserror");
         Assert.Contains("Failed:     0", withoutSample, StringComparison.Ordinal);
 
         // The other combinations of --sample and --auth build with warnings as errors.
-        foreach (var (name, sample, auth) in new[] { ("Contoso.Plain", "false", "embedded"), ("Contoso.Outside", "true", "external") })
+        foreach (var (name, sample, auth) in new[]
+        {
+            ("Contoso.Plain", "false", "embedded"),
+            ("Contoso.Outside", "true", "external"),
+            ("Contoso.OutsideLean", "false", "external"),
+            ("Contoso.Gateway", "true", "none"),
+        })
         {
             var other = Path.Combine(outputs, name);
             await RunAsync(outputs, cliHome, "new", "slice-api", "-n", name, "-o", other, "--sample", sample, "--auth", auth);
+            AssertNoTemplateConditions(other);
             await RunAsync(other, cliHome, "build", $"{name}.sln", "-warnaserror");
         }
     }
@@ -114,6 +127,15 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
         {
             // A build server may still hold a file; the folder is in the temp directory anyway.
         }
+    }
+
+    private static void AssertNoTemplateConditions(string service)
+    {
+        var left = Directory.EnumerateFiles(service, "*", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains("#if (", StringComparison.Ordinal) || File.ReadAllText(f).Contains("#endif", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(service, f))
+            .ToList();
+        Assert.True(left.Count == 0, $"Template conditions left in {Path.GetFileName(service)}: " + string.Join(", ", left));
     }
 
     private static string FindRepositoryRoot()

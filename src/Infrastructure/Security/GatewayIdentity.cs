@@ -1,0 +1,124 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Template.Infrastructure.Http;
+
+namespace Template.Infrastructure.Security;
+
+/// <summary>
+/// The caller as named by the gateway in front of the service (<c>Gateway</c> section). The service checks no
+/// credential itself: the gateway has, and it says who the caller is in <see cref="UserHeader"/>. Those headers are
+/// believed only on connections from <see cref="TrustedGateways"/>.
+/// </summary>
+public sealed class GatewayIdentityOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>
+    /// Addresses (<c>10.0.0.5</c>) or networks (<c>10.0.0.0/24</c>) of the gateways. Empty (the default): the headers
+    /// are never believed and every caller is anonymous.
+    /// </summary>
+    public List<string> TrustedGateways { get; set; } = [];
+
+    /// <summary>The header that carries the caller's stable id, which becomes <c>sub</c> (oauth2-proxy's name by default).</summary>
+    public string UserHeader { get; set; } = "X-Forwarded-User";
+
+    /// <summary>The header that carries the caller's roles, comma separated.</summary>
+    public string RolesHeader { get; set; } = "X-Forwarded-Groups";
+}
+
+/// <summary>The gateways' addresses, parsed once.</summary>
+public sealed class TrustedGateways
+{
+    private readonly IPAddress[] addresses;
+    private readonly System.Net.IPNetwork[] networks;
+
+    public TrustedGateways(IOptions<GatewayIdentityOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var entries = options.Value.TrustedGateways;
+        addresses = [.. entries.Where(e => IPAddress.TryParse(e, out _)).Select(IPAddress.Parse).Select(Normalize)];
+        networks = [.. entries.Where(e => !IPAddress.TryParse(e, out _)).Select(e => System.Net.IPNetwork.Parse(e))];
+    }
+
+    public bool Contains(IPAddress? peer)
+    {
+        if (peer is null)
+        {
+            return false;
+        }
+
+        peer = Normalize(peer);
+        return Array.Exists(addresses, peer.Equals) || Array.Exists(networks, n => n.Contains(peer));
+    }
+
+    // A dual-stack socket reports an IPv4 peer as ::ffff:a.b.c.d.
+    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+}
+
+/// <summary>
+/// Authenticates the caller the gateway names. A request that names nobody is anonymous. One that names somebody
+/// from a connection that is not a trusted gateway, or names two, fails: a caller cannot choose who it is by
+/// sending the header itself.
+/// </summary>
+public sealed class GatewayIdentityHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptions<GatewayIdentityOptions> gateway,
+    TrustedGateways gateways) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Gateway";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var settings = gateway.Value;
+        var users = Request.Headers[settings.UserHeader];
+        if (users.Count == 0 || string.IsNullOrWhiteSpace(users.ToString()))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        // The connection's own peer, kept before X-Forwarded-For names the client (ForwardedHeadersSetup).
+        var peer = Context.Features.Get<ConnectionPeer>()?.Address ?? Context.Connection.RemoteIpAddress;
+        if (!gateways.Contains(peer))
+        {
+            return Task.FromResult(AuthenticateResult.Fail($"{settings.UserHeader} came from {peer}, which is not in {GatewayIdentityOptions.Section}:TrustedGateways."));
+        }
+
+        if (users.Count > 1)
+        {
+            return Task.FromResult(AuthenticateResult.Fail($"{settings.UserHeader} was sent more than once."));
+        }
+
+        var user = users.ToString().Trim();
+        var claims = new List<Claim> { new("sub", user), new(ClaimTypes.Name, user) };
+        foreach (var role in Request.Headers[settings.RolesHeader].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            claims.Add(new Claim(ClaimTypes.Role, role));
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+}
+
+public static class GatewayIdentitySetup
+{
+    /// <summary>Registers the gateway scheme's settings; true when gateways are configured, so the scheme is on.</summary>
+    public static bool AddGatewayIdentity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GatewayIdentityOptions>()
+            .Bind(configuration.GetSection(GatewayIdentityOptions.Section))
+            .Validate(g => g.TrustedGateways.TrueForAll(e => IPAddress.TryParse(e, out _) || System.Net.IPNetwork.TryParse(e, out _)),
+                "Gateway:TrustedGateways holds an entry that is neither an IP address nor a network such as 10.0.0.0/24.")
+            .Validate(g => !string.IsNullOrWhiteSpace(g.UserHeader) && !string.IsNullOrWhiteSpace(g.RolesHeader)
+                    && !string.Equals(g.UserHeader, g.RolesHeader, StringComparison.OrdinalIgnoreCase),
+                "Gateway:UserHeader and Gateway:RolesHeader must be two different header names.")
+            .ValidateOnStart();
+        services.AddSingleton<TrustedGateways>();
+        return configuration.GetSection(GatewayIdentityOptions.Section).Get<GatewayIdentityOptions>()?.TrustedGateways.Count > 0;
+    }
+}
