@@ -23,7 +23,7 @@ public static class ForwardedHeadersSetup
         services.AddOptions<ProxyOptions>()
             .Bind(configuration.GetSection(ProxyOptions.Section))
             .Validate(
-                proxies => proxies.TrustedProxies.TrueForAll(p => IPAddress.TryParse(p, out _) || System.Net.IPNetwork.TryParse(p, out _)),
+                proxies => proxies.TrustedProxies.TrueForAll(AddressRanges.IsAddressOrNetwork),
                 "ForwardedHeaders:TrustedProxies holds an entry that is neither an IP address nor a network such as 10.0.0.0/8.")
             .ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>

@@ -112,7 +112,7 @@ public static class GatewayIdentitySetup
     {
         services.AddOptions<GatewayIdentityOptions>()
             .Bind(configuration.GetSection(GatewayIdentityOptions.Section))
-            .Validate(g => g.TrustedGateways.TrueForAll(e => IPAddress.TryParse(e, out _) || System.Net.IPNetwork.TryParse(e, out _)),
+            .Validate(g => g.TrustedGateways.TrueForAll(AddressRanges.IsAddressOrNetwork),
                 "Gateway:TrustedGateways holds an entry that is neither an IP address nor a network such as 10.0.0.0/24.")
             .Validate(g => !string.IsNullOrWhiteSpace(g.UserHeader) && !string.IsNullOrWhiteSpace(g.RolesHeader)
                     && !string.Equals(g.UserHeader, g.RolesHeader, StringComparison.OrdinalIgnoreCase),
