@@ -177,7 +177,6 @@ public static class SecuritySetup
     }
 
 //#endif
-
     /// <summary>The scheme that authenticates <paramref name="context"/>; the CSRF step asks it whether that is the session cookie.</summary>
     internal static string SchemeFor(HttpContext context, SecurityFeatures features)
     {

@@ -54,6 +54,13 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
             .Select(f => Path.GetRelativePath(service, f))
             .ToList();
         Assert.True(leftovers.Count == 0, "Files still naming the source project: " + string.Join(", ", leftovers));
+        // The name replaces "template" in lower case too (the Redis key prefixes): prose must not say "the template".
+        var lowerName = new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(ServiceName.ToLowerInvariant()) + "(?!:)");
+        var prose = Directory.EnumerateFiles(service, "*.md", SearchOption.AllDirectories)
+            .Where(f => lowerName.IsMatch(File.ReadAllText(f)))
+            .Select(f => Path.GetRelativePath(service, f))
+            .ToList();
+        Assert.True(prose.Count == 0, "Prose where \"template\" became the service's name: " + string.Join(", ", prose));
         Assert.Contains($"namespace {ServiceName}.Features.Orders.PlaceOrder;", await File.ReadAllTextAsync(Path.Combine(service, "src", "Features", "Orders", "PlaceOrder", "PlaceOrder.cs")), StringComparison.Ordinal);
         var settings = await File.ReadAllTextAsync(Path.Combine(service, "appsettings.json"));
         Assert.Contains("\"Redis\": \"\"", settings, StringComparison.Ordinal);
@@ -129,13 +136,22 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
         }
     }
 
+    /// <summary>No template condition is left, and none left two blank lines where it removed a block.</summary>
     private static void AssertNoTemplateConditions(string service)
     {
-        var left = Directory.EnumerateFiles(service, "*", SearchOption.AllDirectories)
+        var files = Directory.EnumerateFiles(service, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetExtension(f) is ".cs" or ".md" or ".json" or ".csproj" && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        var left = files
             .Where(f => File.ReadAllText(f).Contains("#if (", StringComparison.Ordinal) || File.ReadAllText(f).Contains("#endif", StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(service, f))
             .ToList();
         Assert.True(left.Count == 0, $"Template conditions left in {Path.GetFileName(service)}: " + string.Join(", ", left));
+        var doubleBlank = files
+            .Where(f => File.ReadAllText(f).ReplaceLineEndings("\n").Contains("\n\n\n", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(service, f))
+            .ToList();
+        Assert.True(doubleBlank.Count == 0, $"Two blank lines in a row in {Path.GetFileName(service)}: " + string.Join(", ", doubleBlank));
     }
 
     private static string FindRepositoryRoot()
