@@ -1,25 +1,30 @@
+//#if (auth == "embedded")
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
+//#endif
 namespace Template.Tests.Support;
 
 /// <summary>
 /// Settings every test host starts with unless the test sets the keys itself: in-memory mode, whatever
-/// appsettings.json says. What Production requires before it
-/// starts at all: a public issuer and a signing certificate of its own (a self-signed one written to a temporary
-/// file once per test run). And rate limits far above what the suite sends, since every test calls as the same few
-/// users from one address; the rate-limit tests set their own.
+/// appsettings.json says. What Production requires before it starts at all (with the embedded authorization server:
+/// a public issuer and a signing certificate of its own, a self-signed one written to a temporary file once per test
+/// run). And rate limits far above what the suite sends, since every test calls as the same few users from one
+/// address; the rate-limit tests set their own.
 /// </summary>
 public static class TestHostSettings
 {
+//#if (auth == "embedded")
     public const string CertificatePassword = "test-only-password";
 
     private static readonly Lazy<string> CertificatePath = new(WriteCertificate);
 
+//#endif
     public static IDictionary<string, string?> For(string environment, IDictionary<string, string?>? settings)
     {
         // In memory unless the test names a Redis: a service generated with --redis has one in appsettings.json.
         var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["ConnectionStrings:Redis"] = "" };
+//#if (auth == "embedded")
         if (environment == "Production")
         {
             merged["AuthorizationServer:Issuer"] = "https://localhost/";
@@ -27,6 +32,7 @@ public static class TestHostSettings
             merged["AuthorizationServer:SigningCertificatePassword"] = CertificatePassword;
         }
 
+//#endif
         if (settings?.Keys.Any(k => k.StartsWith("RateLimiting:", StringComparison.OrdinalIgnoreCase)) != true)
         {
             foreach (var policy in new[] { "per-caller", "strict", "credentials" })
@@ -43,8 +49,7 @@ public static class TestHostSettings
 
         return merged;
     }
-
-    public static string Certificate => CertificatePath.Value;
+//#if (auth == "embedded")
 
     private static string WriteCertificate()
     {
@@ -56,4 +61,5 @@ public static class TestHostSettings
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, CertificatePassword));
         return path;
     }
+//#endif
 }
