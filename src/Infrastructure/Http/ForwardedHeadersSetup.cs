@@ -1,4 +1,6 @@
+//#if (auth == "none")
 using System.Net;
+//#endif
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -34,16 +36,15 @@ public static class ForwardedHeadersSetup
             forwarded.KnownIPNetworks.Clear();
             // Walk back through every trusted hop; the first untrusted one is the client.
             forwarded.ForwardLimit = null;
-            foreach (var entry in proxies.Value.TrustedProxies)
+            var trusted = AddressRanges.Parse(proxies.Value.TrustedProxies);
+            foreach (var address in trusted.Addresses)
             {
-                if (IPAddress.TryParse(entry, out var address))
-                {
-                    forwarded.KnownProxies.Add(address);
-                }
-                else
-                {
-                    forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(entry));
-                }
+                forwarded.KnownProxies.Add(address);
+            }
+
+            foreach (var network in trusted.Networks)
+            {
+                forwarded.KnownIPNetworks.Add(network);
             }
         });
         return services;

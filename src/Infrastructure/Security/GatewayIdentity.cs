@@ -30,32 +30,11 @@ public sealed class GatewayIdentityOptions
 }
 
 /// <summary>The gateways' addresses, parsed once.</summary>
-public sealed class TrustedGateways
+public sealed class TrustedGateways(IOptions<GatewayIdentityOptions> options)
 {
-    private readonly IPAddress[] addresses;
-    private readonly System.Net.IPNetwork[] networks;
+    private readonly AddressRanges gateways = AddressRanges.Parse(options.Value.TrustedGateways);
 
-    public TrustedGateways(IOptions<GatewayIdentityOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var entries = options.Value.TrustedGateways;
-        addresses = [.. entries.Where(e => IPAddress.TryParse(e, out _)).Select(IPAddress.Parse).Select(Normalize)];
-        networks = [.. entries.Where(e => !IPAddress.TryParse(e, out _)).Select(e => System.Net.IPNetwork.Parse(e))];
-    }
-
-    public bool Contains(IPAddress? peer)
-    {
-        if (peer is null)
-        {
-            return false;
-        }
-
-        peer = Normalize(peer);
-        return Array.Exists(addresses, peer.Equals) || Array.Exists(networks, n => n.Contains(peer));
-    }
-
-    // A dual-stack socket reports an IPv4 peer as ::ffff:a.b.c.d.
-    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    public bool Contains(IPAddress? peer) => gateways.Contains(peer);
 }
 
 /// <summary>
@@ -107,8 +86,11 @@ public sealed class GatewayIdentityHandler(
 
 public static class GatewayIdentitySetup
 {
-    /// <summary>Registers the gateway scheme's settings; true when gateways are configured, so the scheme is on.</summary>
-    public static bool AddGatewayIdentity(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Registers the gateway scheme's settings. Returns the header that names the caller when gateways are
+    /// configured (the scheme is then on), else null.
+    /// </summary>
+    public static string? AddGatewayIdentity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GatewayIdentityOptions>()
             .Bind(configuration.GetSection(GatewayIdentityOptions.Section))
@@ -119,6 +101,7 @@ public static class GatewayIdentitySetup
                 "Gateway:UserHeader and Gateway:RolesHeader must be two different header names.")
             .ValidateOnStart();
         services.AddSingleton<TrustedGateways>();
-        return configuration.GetSection(GatewayIdentityOptions.Section).Get<GatewayIdentityOptions>()?.TrustedGateways.Count > 0;
+        var gateway = configuration.GetSection(GatewayIdentityOptions.Section).Get<GatewayIdentityOptions>();
+        return gateway?.TrustedGateways.Count > 0 ? gateway.UserHeader : null;
     }
 }

@@ -58,11 +58,7 @@ public static class SecuritySetup
         string? gatewayUserHeader = null;
 //#if (auth == "none")
         // No credential is checked here: a gateway in front has checked it and names the caller.
-        if (services.AddGatewayIdentity(configuration))
-        {
-            gatewayUserHeader = configuration.GetSection(GatewayIdentityOptions.Section).Get<GatewayIdentityOptions>()!.UserHeader;
-        }
-
+        gatewayUserHeader = services.AddGatewayIdentity(configuration);
 //#endif
 //#if (auth != "none")
         services.AddOptions<AuthOptions>()

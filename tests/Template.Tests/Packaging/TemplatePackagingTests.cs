@@ -142,14 +142,15 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
         var files = Directory.EnumerateFiles(service, "*", SearchOption.AllDirectories)
             .Where(f => Path.GetExtension(f) is ".cs" or ".md" or ".json" or ".csproj" && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .ToList();
-        var left = files
-            .Where(f => File.ReadAllText(f).Contains("#if (", StringComparison.Ordinal) || File.ReadAllText(f).Contains("#endif", StringComparison.Ordinal))
-            .Select(f => Path.GetRelativePath(service, f))
+        var texts = files.ToDictionary(f => Path.GetRelativePath(service, f), f => File.ReadAllText(f).ReplaceLineEndings("\n"));
+        var left = texts
+            .Where(t => t.Value.Contains("#if (", StringComparison.Ordinal) || t.Value.Contains("#endif", StringComparison.Ordinal))
+            .Select(t => t.Key)
             .ToList();
         Assert.True(left.Count == 0, $"Template conditions left in {Path.GetFileName(service)}: " + string.Join(", ", left));
-        var doubleBlank = files
-            .Where(f => File.ReadAllText(f).ReplaceLineEndings("\n").Contains("\n\n\n", StringComparison.Ordinal))
-            .Select(f => Path.GetRelativePath(service, f))
+        var doubleBlank = texts
+            .Where(t => t.Value.Contains("\n\n\n", StringComparison.Ordinal))
+            .Select(t => t.Key)
             .ToList();
         Assert.True(doubleBlank.Count == 0, $"Two blank lines in a row in {Path.GetFileName(service)}: " + string.Join(", ", doubleBlank));
     }
