@@ -9,6 +9,7 @@ using Template.Tests.Support;
 
 namespace Template.Tests.Backends;
 
+[Slow(Suite.Redis)]
 public sealed class RedisConnectionTests
 {
     private const string RecurringProbeId = "redis-connection-test-probe";
@@ -52,14 +53,14 @@ public sealed class RedisConnectionTests
         });
 
         await redis.StartAsync();
-        await host.WaitForStatusAsync("/health/ready", 200, seconds: 150);
+        await host.WaitForStatusAsync("/health/ready", 200, within: TimeSpan.FromSeconds(150));
 
         // The recurring jobs, which could not be written at start-up, are registered once Redis answers.
-        await JobWaits.WaitForAsync(() =>
+        await Eventually.HoldsAsync(() =>
         {
             using var connection = host.Services.GetRequiredService<JobStorage>().GetConnection();
             return connection.GetRecurringJobs().Any(j => j.Id == RecurringProbeId);
-        }, seconds: 60);
+        }, "The recurring job was not registered once Redis answered.");
     }
 
 }

@@ -7,6 +7,7 @@ using Template.Tests.Support;
 namespace Template.Tests.Backends;
 
 /// <summary>Two instances on one Redis share one Data Protection key ring; another service does not.</summary>
+[Slow(Suite.Redis)]
 public sealed class SharedKeyRingTests
 {
     [SkippableFact]

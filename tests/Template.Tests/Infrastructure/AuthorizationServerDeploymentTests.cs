@@ -88,6 +88,7 @@ public sealed class AuthorizationServerDeploymentTests
     }
 
     [SkippableFact]
+    [Slow(Suite.Redis)]
     public async Task On_one_redis_a_code_issued_by_one_instance_is_redeemed_once_by_any()
     {
         var redis = await RedisServer.RequireSharedAsync();
@@ -112,6 +113,7 @@ public sealed class AuthorizationServerDeploymentTests
     }
 
     [SkippableFact]
+    [Slow(Suite.Redis)]
     public async Task While_redis_is_down_a_token_is_answered_503_not_401_and_works_again_after()
     {
         await using var redis = await RedisServer.StartOwnAsync();
@@ -129,11 +131,12 @@ public sealed class AuthorizationServerDeploymentTests
         Assert.NotNull(during.Headers.RetryAfter);
 
         await redis.StartAsync();
-        await host.WaitForStatusAsync("/health/ready", 200, seconds: 90);
+        await host.WaitForStatusAsync("/health/ready", 200, within: TimeSpan.FromSeconds(90));
         await CallMeAsync(host, token, 200);
     }
 
     [Fact]
+    [Slow(Suite.Process)]
     public async Task The_browser_session_login_ends_in_an_http_only_cookie_that_the_service_accepts_until_logout()
     {
         var port = Loopback.FreePort();

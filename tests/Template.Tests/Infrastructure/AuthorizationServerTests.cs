@@ -259,4 +259,5 @@ public abstract class AuthorizationServerTests(IServiceHostFixture service)
 public sealed class AuthorizationServerTestsInMemory(ServiceFixture service) : AuthorizationServerTests(service);
 
 [Collection(SharedRedisServiceHost.Name)]
+[Slow(Suite.Redis)]
 public sealed class AuthorizationServerTestsOnRedis(RedisServiceFixture service) : AuthorizationServerTests(service);

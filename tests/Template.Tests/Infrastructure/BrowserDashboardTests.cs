@@ -3,6 +3,7 @@ using Template.Tests.Support;
 namespace Template.Tests.Infrastructure;
 
 /// <summary>The jobs dashboard in a real browser: its scripts run under the page CSP and its posts pass the CSRF step.</summary>
+[Slow(Suite.Browser)]
 public sealed class BrowserDashboardTests(LocalhostSessionHost service) : IClassFixture<LocalhostSessionHost>
 {
     [SkippableFact]

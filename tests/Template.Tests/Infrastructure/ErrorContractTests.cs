@@ -4,7 +4,7 @@ namespace Template.Tests.Infrastructure;
 
 /// <summary>Every error is application/problem+json with the right status, never an empty body or a 500.</summary>
 [Collection(SharedServiceHost.Name)]
-public sealed class ErrorContractTests(ServiceFixture service)
+public sealed class ErrorContractTests(ServiceFixture service, ProductionServiceFixture production)
 {
     private readonly IAlbaHost host = service.Host;
 
@@ -210,8 +210,7 @@ public sealed class ErrorContractTests(ServiceFixture service)
     [Fact]
     public async Task An_unexpected_exception_outside_development_is_500_without_details()
     {
-        await using var production = await ServiceFixture.StartAsync("Production");
-        var result = await production.Scenario(s =>
+        var result = await production.Host.Scenario(s =>
         {
             s.Get.Url("/_probe/throw/boom");
             s.StatusCodeShouldBe(500);

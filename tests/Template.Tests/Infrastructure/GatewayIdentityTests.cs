@@ -9,9 +9,19 @@ namespace Template.Tests.Infrastructure;
 /// The caller named by a gateway (<c>Gateway</c> section), in Production where the development header is off: believed
 /// only on a connection from a trusted gateway, whatever X-Forwarded-For says, and refused otherwise.
 /// </summary>
-public sealed class GatewayIdentityTests
+public sealed class GatewayIdentityTests(GatewayIdentityTests.TrustedGatewayHost trusted) : IClassFixture<GatewayIdentityTests.TrustedGatewayHost>
 {
     private const string Gateway = "10.1.2.3";
+
+    /// <summary>One host, in Production, that trusts <see cref="Gateway"/>, for the tests that need nothing else.</summary>
+    public sealed class TrustedGatewayHost : IAsyncLifetime
+    {
+        public IAlbaHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Host = await StartAsync(new() { ["Gateway:TrustedGateways:0"] = Gateway });
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
+    }
 
     [Fact]
     public async Task A_caller_named_by_a_trusted_gateway_is_that_caller_and_nobody_named_is_anonymous()
@@ -41,7 +51,7 @@ public sealed class GatewayIdentityTests
     [InlineData(Gateway, "alice", 2)]
     public async Task The_header_from_a_connection_that_is_not_a_gateway_or_sent_twice_is_401(string peer, string user, int times)
     {
-        await using var host = await StartAsync(new() { ["Gateway:TrustedGateways:0"] = Gateway });
+        var host = trusted.Host;
         var result = await host.Scenario(s =>
         {
             s.Get.Url(ProbeEndpoints.Me);
@@ -95,7 +105,7 @@ public sealed class GatewayIdentityTests
     [InlineData(null, 403)]
     public async Task Roles_come_from_the_groups_header(string? groups, int status)
     {
-        await using var host = await StartAsync(new() { ["Gateway:TrustedGateways:0"] = Gateway });
+        var host = trusted.Host;
         await host.Scenario(s =>
         {
             s.Get.Url(JobsSetup.DashboardPath);
@@ -148,7 +158,7 @@ public sealed class GatewayIdentityTests
     [InlineData(null, 200)]
     public async Task A_browser_request_from_another_site_with_a_gateway_identity_is_refused(string? fetchSite, int status)
     {
-        await using var host = await StartAsync(new() { ["Gateway:TrustedGateways:0"] = Gateway });
+        var host = trusted.Host;
         var result = await host.Scenario(s =>
         {
             s.Post.Url(ProbeEndpoints.Me);

@@ -1,5 +1,6 @@
 using Mediator;
 using Template.Infrastructure.Caching;
+using Template.Tests.Support;
 
 namespace Template.Tests.Infrastructure;
 
@@ -65,15 +66,18 @@ public sealed class RequestCachingTests
     {
         var pipeline = new ProbePipeline(caller: "alice");
         var handlerRuns = 0;
+        var running = new TaskCompletionSource();
         var release = new TaskCompletionSource();
         var asks = Enumerable.Range(0, 20).Select(_ => pipeline.SendAsync<CachedProbe, string>(new CachedProbe("stampede"), async (_, _) =>
         {
             Interlocked.Increment(ref handlerRuns);
+            running.TrySetResult();
             await release.Task;
             return "value";
         })).ToList();
 
-        await Task.Delay(100);
+        // Every ask is in flight by now; the handler is held until they all wait on the one run.
+        await running.Task.WaitAsync(Eventually.Deadline);
         release.SetResult();
         Assert.All(await Task.WhenAll(asks), answer => Assert.Equal("value", answer));
         Assert.Equal(1, handlerRuns);

@@ -6,7 +6,7 @@ namespace Template.Tests.Infrastructure;
 
 /// <summary>Operability basics: health, OpenAPI, and settings checked before the first request.</summary>
 [Collection(SharedServiceHost.Name)]
-public sealed class StartupTests(ServiceFixture service)
+public sealed class StartupTests(ServiceFixture service, ProductionServiceFixture production)
 {
     private readonly IAlbaHost host = service.Host;
 
@@ -52,13 +52,12 @@ public sealed class StartupTests(ServiceFixture service)
     [Fact]
     public async Task Outside_development_the_openapi_document_and_ui_are_not_mapped()
     {
-        await using var production = await ServiceFixture.StartAsync("Production");
-        await production.Scenario(s =>
+        await production.Host.Scenario(s =>
         {
             s.Get.Url("/openapi/v1.json");
             s.StatusCodeShouldBe(404);
         });
-        await production.Scenario(s =>
+        await production.Host.Scenario(s =>
         {
             s.Get.Url(HealthEndpoints.LivePath);
             s.StatusCodeShouldBe(200);
@@ -103,6 +102,7 @@ public sealed class StartupTests(ServiceFixture service)
     }
 
     [Fact]
+    [Slow(Suite.Process)]
     public async Task A_bad_setting_stops_the_real_process_with_a_message_naming_the_key()
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["Http:MaxRequestBodyBytes"] = "0" });
@@ -122,8 +122,7 @@ public sealed class StartupTests(ServiceFixture service)
     [Fact]
     public async Task Outside_development_the_development_header_is_ignored()
     {
-        await using var production = await ServiceFixture.StartAsync("Production");
-        var result = await production.Scenario(s =>
+        var result = await production.Host.Scenario(s =>
         {
             s.Get.Url("/_probe/throw/unauthenticated");
             s.As("mallory");

@@ -3,30 +3,23 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Template.Tests.Support;
 
-/// <summary>Bounded waits for asynchronous outcomes: each fails the test after its deadline instead of hanging.</summary>
+/// <summary>Waits for what job servers do in their own time (<see cref="Eventually"/>).</summary>
 public static class JobWaits
 {
     public static async Task<IReadOnlyList<Hangfire.Storage.Monitoring.ServerDto>> WaitForServersAsync(IAlbaHost host, int count)
     {
         var monitoring = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        await WaitForAsync(() => monitoring.Servers().Count >= count);
+        await Eventually.HoldsAsync(() => monitoring.Servers().Count >= count, $"Fewer than {count} job servers reported.");
         return [.. monitoring.Servers()];
     }
 
-    public static async Task<Hangfire.Storage.StateData> WaitForStateAsync(JobStorage storage, string jobId, string state, int seconds = 30)
+    public static async Task<Hangfire.Storage.StateData> WaitForStateAsync(JobStorage storage, string jobId, string state, TimeSpan? within = null)
     {
         using var connection = storage.GetConnection();
-        await WaitForAsync(() => connection.GetStateData(jobId)?.Name == state, seconds);
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(connection.GetStateData(jobId)?.Name == state),
+            () => $"Job {jobId} is {connection.GetStateData(jobId)?.Name ?? "missing"}, not {state}.",
+            within);
         return connection.GetStateData(jobId);
-    }
-
-    public static async Task WaitForAsync(Func<bool> condition, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold in time.");
-            await Task.Delay(50);
-        }
     }
 }

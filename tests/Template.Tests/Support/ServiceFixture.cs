@@ -90,6 +90,16 @@ public sealed class ServiceFixture : IAsyncLifetime, IServiceHostFixture
         });
 }
 
+/// <summary>The whole service in Production (with <see cref="TestHostSettings"/>), for what only outside Development holds.</summary>
+public sealed class ProductionServiceFixture : IAsyncLifetime
+{
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Host = await ServiceFixture.StartAsync("Production");
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
 /// <summary>The whole service in Development on the shared test Redis, under key prefixes of its own.</summary>
 public sealed class RedisServiceFixture : IAsyncLifetime, IServiceHostFixture
 {
@@ -123,7 +133,7 @@ public sealed class RedisServiceFixture : IAsyncLifetime, IServiceHostFixture
 }
 
 [CollectionDefinition(Name)]
-public sealed class SharedServiceHost : ICollectionFixture<ServiceFixture>
+public sealed class SharedServiceHost : ICollectionFixture<ServiceFixture>, ICollectionFixture<ProductionServiceFixture>
 {
     public const string Name = "service";
 }
@@ -149,23 +159,22 @@ public static class ScenarioExtensions
         return scenario;
     }
 
-    /// <summary>Polls <paramref name="url"/> until it answers <paramref name="status"/>; fails with the last answer after <paramref name="seconds"/>.</summary>
-    public static async Task WaitForStatusAsync(this IAlbaHost host, string url, int status, int seconds = 30)
+    /// <summary>Polls <paramref name="url"/> until it answers <paramref name="status"/>; fails with the last answer (<see cref="Eventually"/>).</summary>
+    public static async Task WaitForStatusAsync(this IAlbaHost host, string url, int status, TimeSpan? within = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         var client = host.Server.CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var response = await client.GetAsync(new Uri(url, UriKind.Relative));
-            if ((int)response.StatusCode == status)
+        HttpResponseMessage? last = null;
+        await Eventually.HoldsAsync(
+            async () =>
             {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{url} answered {(int)response.StatusCode}, not {status}: {await response.Content.ReadAsStringAsync()}");
-            await Task.Delay(200);
-        }
+                last?.Dispose();
+                last = await client.GetAsync(new Uri(url, UriKind.Relative));
+                return (int)last.StatusCode == status;
+            },
+            () => $"{url} answered {(int)last!.StatusCode}, not {status}: {last.Content.ReadAsStringAsync().GetAwaiter().GetResult()}",
+            within,
+            TimeSpan.FromMilliseconds(200));
     }
 
     /// <summary>Asserts the RFC 9457 shape and returns the parsed problem.</summary>

@@ -52,24 +52,23 @@ public sealed class ServiceProcess : IAsyncDisposable
     public async Task<HttpClient> WaitUntilLiveAsync()
     {
         var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(10) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
+        await Eventually.HoldsAsync(
+            async () =>
             {
-                if ((await client.GetAsync(new Uri("/health/live", UriKind.Relative))).IsSuccessStatusCode)
+                Assert.False(process.HasExited, $"The service exited:\n{Tail()}");
+                try
                 {
-                    return client;
+                    using var live = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+                    return live.IsSuccessStatusCode;
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            Assert.True(!process.HasExited && DateTime.UtcNow < deadline, $"The service did not come up:\n{Tail()}");
-            await Task.Delay(200);
-        }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return false; // Not listening yet, or too busy starting to answer in time.
+                }
+            },
+            () => $"The service did not come up:\n{Tail()}",
+            pause: TimeSpan.FromMilliseconds(200));
+        return client;
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no requeue on the way out.</summary>

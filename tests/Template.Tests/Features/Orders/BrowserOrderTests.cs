@@ -10,6 +10,7 @@ namespace Template.Tests.Features.Orders;
 /// page of the service with the antiforgery token, and is then lured to pages on other origins whose forms post to
 /// the API on their own. Those posts fail and place nothing.
 /// </summary>
+[Slow(Suite.Browser)]
 public sealed class BrowserOrderTests(LocalhostSessionHost service) : IClassFixture<LocalhostSessionHost>
 {
     private const string PlaceOrderScript = """

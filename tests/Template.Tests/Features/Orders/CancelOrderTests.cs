@@ -68,4 +68,5 @@ public abstract class CancelOrderTests(IServiceHostFixture service)
 public sealed class CancelOrderTestsInMemory(ServiceFixture service) : CancelOrderTests(service);
 
 [Collection(SharedRedisServiceHost.Name)]
+[Slow(Suite.Redis)]
 public sealed class CancelOrderTestsOnRedis(RedisServiceFixture service) : CancelOrderTests(service);

@@ -64,4 +64,5 @@ public abstract class ChangeOrderNoteTests(IServiceHostFixture service)
 public sealed class ChangeOrderNoteTestsInMemory(ServiceFixture service) : ChangeOrderNoteTests(service);
 
 [Collection(SharedRedisServiceHost.Name)]
+[Slow(Suite.Redis)]
 public sealed class ChangeOrderNoteTestsOnRedis(RedisServiceFixture service) : ChangeOrderNoteTests(service);

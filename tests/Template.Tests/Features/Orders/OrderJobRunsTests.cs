@@ -13,7 +13,7 @@ using static Template.Tests.Support.JobWaits;
 namespace Template.Tests.Features.Orders;
 
 /// <summary>The Orders commands as Hangfire runs them: queued, retried, failed, scheduled, recurring.</summary>
-public sealed class OrderJobRunsTests
+public sealed class OrderJobRunsTests(ServiceFixture service) : IClassFixture<ServiceFixture>
 {
     [Fact]
     public async Task An_api_only_instance_accepts_work_and_leaves_it_queued_for_workers()
@@ -58,7 +58,7 @@ public sealed class OrderJobRunsTests
     [Fact]
     public async Task An_invalid_command_fails_at_once_is_visible_on_the_dashboard_and_can_be_requeued()
     {
-        await using var host = await ServiceFixture.StartAsync("Development");
+        var host = service.Host;
         var jobId = host.Services.GetRequiredService<IJobDispatcher>().Enqueue(new SendOrderConfirmationCommand(Guid.Empty));
         var storage = host.Services.GetRequiredService<JobStorage>();
         var failed = await WaitForStateAsync(storage, jobId, FailedState.StateName);
@@ -73,13 +73,15 @@ public sealed class OrderJobRunsTests
         Assert.Contains($"jobs/details/{jobId}", await page.ReadAsTextAsync(), StringComparison.Ordinal);
 
         Assert.True(host.Services.GetRequiredService<IBackgroundJobClient>().Requeue(jobId));
-        await WaitForAsync(() => storage.GetMonitoringApi().JobDetails(jobId).History.Count(h => h.StateName == FailedState.StateName) == 2);
+        await Eventually.HoldsAsync(
+            () => storage.GetMonitoringApi().JobDetails(jobId).History.Count(h => h.StateName == FailedState.StateName) == 2,
+            "The requeued job did not fail a second time.");
     }
 
     [Fact]
     public async Task A_scheduled_command_waits_in_the_scheduled_state()
     {
-        await using var host = await ServiceFixture.StartAsync("Development");
+        var host = service.Host;
         var jobId = host.Services.GetRequiredService<IJobDispatcher>().Schedule(new SendOrderConfirmationCommand(Guid.NewGuid()), TimeSpan.FromHours(1));
         var state = host.Services.GetRequiredService<JobStorage>().GetConnection().GetStateData(jobId);
         Assert.Equal(ScheduledState.StateName, state.Name);
@@ -90,10 +92,10 @@ public sealed class OrderJobRunsTests
     [Fact]
     public async Task The_recurring_purge_is_registered_hourly()
     {
-        await using var host = await ServiceFixture.StartAsync("Development");
+        var host = service.Host;
         using var connection = host.Services.GetRequiredService<JobStorage>().GetConnection();
         // Registration runs in the background once the instance has started.
-        await WaitForAsync(() => connection.GetRecurringJobs().Any(j => j.Id == OrdersModule.PurgeJobId));
+        await Eventually.HoldsAsync(() => connection.GetRecurringJobs().Any(j => j.Id == OrdersModule.PurgeJobId), "The purge was not registered.");
         var purge = Assert.Single(connection.GetRecurringJobs(), j => j.Id == OrdersModule.PurgeJobId);
         Assert.Equal(Cron.Hourly(), purge.Cron);
         Assert.Equal(JobQueues.Low, purge.Job.Queue);

@@ -117,6 +117,7 @@ public abstract class OrderJobsTests(IServiceHostFixture service)
 public sealed class OrderJobsTestsInMemory(ServiceFixture service) : OrderJobsTests(service);
 
 [Collection(SharedRedisServiceHost.Name)]
+[Slow(Suite.Redis)]
 public sealed class OrderJobsTestsOnRedis(RedisServiceFixture service) : OrderJobsTests(service)
 {
     [SkippableFact]

@@ -86,4 +86,5 @@ public abstract class OrderPolicyTests(IServiceHostFixture service)
 public sealed class OrderPolicyTestsInMemory(ServiceFixture service) : OrderPolicyTests(service);
 
 [Collection(SharedRedisServiceHost.Name)]
+[Slow(Suite.Redis)]
 public sealed class OrderPolicyTestsOnRedis(RedisServiceFixture service) : OrderPolicyTests(service);

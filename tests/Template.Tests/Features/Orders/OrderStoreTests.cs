@@ -29,4 +29,5 @@ public abstract class OrderStoreTests(IServiceHostFixture service)
 public sealed class OrderStoreTestsInMemory(ServiceFixture service) : OrderStoreTests(service);
 
 [Collection(SharedRedisServiceHost.Name)]
+[Slow(Suite.Redis)]
 public sealed class OrderStoreTestsOnRedis(RedisServiceFixture service) : OrderStoreTests(service);

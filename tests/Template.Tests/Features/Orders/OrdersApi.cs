@@ -52,7 +52,7 @@ public static class OrdersApi
 
     /// <summary>
     /// Places an order and waits until its confirmation job has run, so a test that then changes the order
-    /// does not race the job. Bounded: a job that never runs fails the test after 30 seconds.
+    /// does not race the job. Bounded: a job that never runs fails the test (<see cref="Eventually"/>).
     /// </summary>
     public static async Task<Order> PlaceConfirmedAsync(this IAlbaHost host, string user)
     {
@@ -64,17 +64,11 @@ public static class OrdersApi
     {
         ArgumentNullException.ThrowIfNull(host);
         var store = host.Services.GetRequiredService<IOrderStore>();
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var order = await store.FindAsync(id, CancellationToken.None);
-            if (order?.Status == status)
-            {
-                return order;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Order {id} is {order?.Status.ToString() ?? "missing"}, not {status}, after waiting. Jobs: {DescribeJobs(host)}");
-            await Task.Delay(50);
-        }
+        Order? order = null;
+        await Eventually.HoldsAsync(
+            async () => (order = await store.FindAsync(id, CancellationToken.None))?.Status == status,
+            () => $"Order {id} is {order?.Status.ToString() ?? "missing"}, not {status}. Jobs: {DescribeJobs(host)}",
+            within);
+        return order!;
     }
 }

@@ -6,6 +6,7 @@ using Template.Tests.Support;
 namespace Template.Tests.Features.Orders;
 
 /// <summary>Two instances of the service on one Redis behave as one service for the Orders area.</summary>
+[Slow(Suite.Redis)]
 public sealed class OrdersOnTwoInstancesTests
 {
     [SkippableFact]

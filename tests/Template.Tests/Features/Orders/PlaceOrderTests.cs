@@ -151,6 +151,7 @@ public abstract class PlaceOrderTests(IServiceHostFixture service)
 public sealed class PlaceOrderTestsInMemory(ServiceFixture service) : PlaceOrderTests(service);
 
 [Collection(SharedRedisServiceHost.Name)]
+[Slow(Suite.Redis)]
 public sealed class PlaceOrderTestsOnRedis(RedisServiceFixture service) : PlaceOrderTests(service);
 
 public sealed class PlaceOrderCompensationTests

@@ -127,4 +127,5 @@ public abstract class ReadOrdersTests(IServiceHostFixture service)
 public sealed class ReadOrdersTestsInMemory(ServiceFixture service) : ReadOrdersTests(service);
 
 [Collection(SharedRedisServiceHost.Name)]
+[Slow(Suite.Redis)]
 public sealed class ReadOrdersTestsOnRedis(RedisServiceFixture service) : ReadOrdersTests(service);

@@ -5,6 +5,7 @@ using Template.Tests.Support;
 namespace Template.Tests.Features.Orders;
 
 /// <summary>Redis goes away mid-run and comes back: the service degrades to 503s and cached reads, then recovers by itself.</summary>
+[Slow(Suite.Redis)]
 public sealed class RedisFaultTests
 {
     [SkippableFact]
@@ -42,7 +43,7 @@ public sealed class RedisFaultTests
         Assert.Equal(OrderStatus.Confirmed, stale!.Status);
 
         await redis.StartAsync();
-        await host.WaitForStatusAsync("/health/ready", 200, seconds: 90);
+        await host.WaitForStatusAsync("/health/ready", 200, within: TimeSpan.FromSeconds(90));
         var again = await host.PlaceAsync("max");
         await host.WaitForStatusAsync(again.Id, OrderStatus.Confirmed);
     }

@@ -13,6 +13,7 @@ namespace Template.Tests.Features.Orders;
 /// process: OpenTelemetry's instrumentations keep process-wide state, so hosts sharing a test process would
 /// disturb each other's export in ways a deployed service never sees.
 /// </summary>
+[Slow(Suite.Process)]
 public sealed class TelemetryTests
 {
 
@@ -33,6 +34,7 @@ public sealed class TelemetryTests
     }
 
     [SkippableFact]
+    [Slow(Suite.Redis)]
     public async Task Redis_commands_are_traced_in_redis_mode()
     {
         var redis = await RedisServer.RequireSharedAsync();
@@ -66,8 +68,9 @@ public sealed class TelemetryTests
         var placed = await client.PostAsJsonAsync("/api/orders", OrdersApi.ValidOrder());
         Assert.True(placed.IsSuccessStatusCode, $"{placed.StatusCode}: {service.Tail()}");
         var order = (await placed.Content.ReadFromJsonAsync<OrderResponse>(OrdersApi.Json))!;
-        await JobWaits.WaitForAsync(() =>
-            client.GetFromJsonAsync<OrderResponse>(OrdersApi.OrderUrl(order.Id), OrdersApi.Json).GetAwaiter().GetResult()!.Status == OrderStatus.Confirmed);
+        await Eventually.HoldsAsync(
+            async () => (await client.GetFromJsonAsync<OrderResponse>(OrdersApi.OrderUrl(order.Id), OrdersApi.Json))!.Status == OrderStatus.Confirmed,
+            () => $"Order {order.Id} was not confirmed:\n{service.Tail()}");
     }
 
     /// <summary>Accepts OTLP/HTTP posts on a loopback port and keeps their bodies (protobuf strings are plain UTF-8).</summary>

@@ -153,6 +153,7 @@ public sealed class RateLimitingTests
     }
 
     [SkippableFact]
+    [Slow(Suite.Redis)]
     public async Task Two_instances_on_one_Redis_enforce_one_limit_together()
     {
         var redis = await RedisServer.RequireSharedAsync();
