@@ -1,4 +1,9 @@
 using Hangfire;
+using Hangfire.InMemory;
+using Hangfire.Server;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Template.Infrastructure.Jobs;
 using Template.Tests.Support;
 using static Template.Tests.Support.JobWaits;
@@ -6,13 +11,13 @@ using static Template.Tests.Support.JobWaits;
 namespace Template.Tests.Backends;
 
 /// <summary>How job workers are laid out and guarded: queues, roles, retries, the dashboard.</summary>
-public sealed class JobsTests
+[Collection(SharedServiceHost.Name)]
+public sealed class JobsTests(ServiceFixture service, ProductionServiceFixture production)
 {
     [Fact]
     public async Task Each_queue_has_its_own_workers_which_help_the_queues_below_it()
     {
-        await using var host = await ServiceFixture.StartAsync("Development");
-        var servers = await WaitForServersAsync(host, 3);
+        var servers = await WaitForServersAsync(service.Host, 3);
         Assert.Equal(
             ["critical,default,low", "default,low", "low"],
             servers.Select(s => string.Join(',', s.Queues)).Order(StringComparer.Ordinal));
@@ -52,6 +57,34 @@ public sealed class JobsTests
         });
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Ready_while_a_server_of_this_instance_beats_and_no_longer_once_it_is_silent_for_the_server_timeout(bool ours)
+    {
+        // Another instance's server on the same storage never makes this one ready.
+        var storage = new InMemoryStorage();
+        using (var connection = storage.GetConnection())
+        {
+            var name = (ours ? JobsSetup.ThisInstanceServerPrefix : "another-host:1:") + "default";
+            connection.AnnounceServer(name, new ServerContext { Queues = ["default"], WorkerCount = 1 });
+        }
+
+        var server = Assert.Single(storage.GetMonitoringApi().Servers());
+        var clock = new FakeTimeProvider(new DateTimeOffset(DateTime.SpecifyKind(server.Heartbeat ?? server.StartedAt, DateTimeKind.Utc)));
+        var check = new JobServerHealthCheck(storage, Options.Create(new JobsOptions { ServerTimeout = TimeSpan.FromSeconds(45) }), clock);
+        async Task<HealthStatus> StatusAsync() => (await check.CheckHealthAsync(new HealthCheckContext())).Status;
+
+        var beating = ours ? HealthStatus.Healthy : HealthStatus.Unhealthy;
+        Assert.Equal(beating, await StatusAsync());
+        clock.Advance(TimeSpan.FromSeconds(44));
+        Assert.Equal(beating, await StatusAsync());
+        // The in-memory storage reports its timestamps a few ticks apart from one read to the next, so the last step
+        // is past the boundary, not on it.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(HealthStatus.Unhealthy, await StatusAsync());
+    }
+
     [Fact]
     public void Retries_back_off_exponentially_up_to_the_cap()
     {
@@ -72,7 +105,7 @@ public sealed class JobsTests
     [InlineData("Production", null, null, 401)]
     public async Task The_dashboard_is_for_the_admin_policy_only_in_every_environment(string environment, string? user, string? role, int status)
     {
-        await using var host = await ServiceFixture.StartAsync(environment);
+        var host = environment == "Production" ? production.Host : service.Host;
         await host.Scenario(s =>
         {
             s.Get.Url(JobsSetup.DashboardPath);

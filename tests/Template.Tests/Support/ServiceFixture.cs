@@ -175,6 +175,7 @@ public static class ScenarioExtensions
             () => $"{url} answered {(int)last!.StatusCode}, not {status}: {last.Content.ReadAsStringAsync().GetAwaiter().GetResult()}",
             within,
             TimeSpan.FromMilliseconds(200));
+        last?.Dispose();
     }
 
     /// <summary>Asserts the RFC 9457 shape and returns the parsed problem.</summary>

@@ -27,7 +27,7 @@ public static class Suite
     /// <summary>Starts the built service as a process of its own.</summary>
     public const string Process = "Process";
 
-    /// <summary>Packs the template, generates services from it, builds and tests them.</summary>
+    /// <summary>Packs the SliceApi package, creates services from it, builds and tests them (its source repository only).</summary>
     public const string Packaging = "Packaging";
 }
 
