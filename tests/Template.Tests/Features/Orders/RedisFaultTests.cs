@@ -27,7 +27,7 @@ public sealed class RedisFaultTests
         await host.WaitForStatusAsync("/health/ready", 503);
         await host.WaitForStatusAsync("/health/live", 200);
 
-        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var bounded = new CancellationTokenSource(Eventually.Deadline);
         var client = host.Server.CreateClient();
         client.DefaultRequestHeaders.Add("X-Dev-User", "max");
         var place = await client.PostAsJsonAsync("/api/orders", OrdersApi.ValidOrder(), bounded.Token);
