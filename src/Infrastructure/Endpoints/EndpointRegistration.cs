@@ -1,5 +1,6 @@
 using System.Reflection;
 using Template.Infrastructure.Discovery;
+using Template.Infrastructure.Pipeline;
 
 namespace Template.Infrastructure.Endpoints;
 
@@ -25,16 +26,21 @@ public static class EndpointRegistration
         return services;
     }
 
-    /// <summary>Maps every registered endpoint once.</summary>
+    /// <summary>
+    /// Maps every registered endpoint once, each with the check of its body for nulls its type does not allow
+    /// (<see cref="RequiredValues"/>).
+    /// </summary>
     public static IEndpointRouteBuilder MapRegisteredEndpoints(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var endpoints = app.MapGroup("");
+        endpoints.AddEndpointFilterFactory(RequiredValues.Filter);
         var mapped = new HashSet<Type>();
         foreach (var mapping in app.ServiceProvider.GetServices<EndpointMapping>())
         {
             if (mapped.Add(mapping.EndpointType))
             {
-                mapping.Map(app);
+                mapping.Map(endpoints);
             }
         }
 

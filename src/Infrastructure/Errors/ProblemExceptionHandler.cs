@@ -11,7 +11,6 @@ namespace Template.Infrastructure.Errors;
 /// <summary>The one place where exceptions become problem+json responses.</summary>
 public sealed partial class ProblemExceptionHandler(
     IProblemDetailsService problemDetails,
-    IHostEnvironment environment,
     IOptions<ValidationOptions> validation,
     ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -20,7 +19,8 @@ public sealed partial class ProblemExceptionHandler(
         ArgumentNullException.ThrowIfNull(httpContext);
         var bodyPresent = httpContext.Request.ContentLength != 0
             && (httpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true);
-        var problem = Map(exception, bodyPresent, validation.Value.StatusCode);
+        var refused = exception is BadHttpRequestException bad ? BindingErrors.From(bad, httpContext) : null;
+        var problem = Map(refused ?? exception, bodyPresent, validation.Value.StatusCode);
         if (problem is null)
         {
             return false;
@@ -32,11 +32,8 @@ public sealed partial class ProblemExceptionHandler(
         }
         else if (problem.Status >= StatusCodes.Status500InternalServerError)
         {
+            // The exception, its stack and its file paths go to the log only, in every environment.
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
-            if (environment.IsDevelopment())
-            {
-                problem.Detail = exception.ToString();
-            }
         }
 
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
@@ -94,11 +91,13 @@ public sealed partial class ProblemExceptionHandler(
         return Problem(exception.StatusCode, type, title, Describe(exception, bodyPresent));
     }
 
-    // The binder's message names the parameter; the JSON reader's names the path and position.
+    // Refused values are validation errors (BindingErrors); what is left is about the body as a whole. The reader's
+    // message names the position; the binder's would name .NET types, so it is not passed on.
     private static string Describe(BadHttpRequestException exception, bool bodyPresent) => exception switch
     {
         { StatusCode: StatusCodes.Status400BadRequest } when !bodyPresent => "The request body is empty; a JSON body is required.",
         { InnerException: JsonException json } => $"The request body is not valid JSON: {json.Message}",
+        { StatusCode: StatusCodes.Status400BadRequest } => "The request could not be read.",
         _ => exception.Message,
     };
 

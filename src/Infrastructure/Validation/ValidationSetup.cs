@@ -78,11 +78,11 @@ public static class ValidationSetup
         }
     }
 
-    private static string FieldName(string memberName)
-    {
-        var jsonName = JsonNamingPolicy.CamelCase.ConvertName(memberName);
-        return Messages.GetString(FieldKey(jsonName)) is { Length: > 0 } localized ? localized : jsonName;
-    }
+    private static string FieldName(string memberName) => DisplayName(JsonNamingPolicy.CamelCase.ConvertName(memberName));
+
+    /// <summary>What messages call the field the client named <paramref name="jsonName"/>, in the current culture.</summary>
+    public static string DisplayName(string jsonName) =>
+        Messages.GetString(FieldKey(jsonName)) is { Length: > 0 } localized ? localized : jsonName;
 
     private static string FieldKey(string field) => $"field.{field}";
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Template.Tests.Support;
 
 namespace Template.Tests.Infrastructure;
@@ -37,35 +38,54 @@ public sealed class ErrorContractTests(ServiceFixture service, ProductionService
     }
 
     [Fact]
-    public async Task A_value_of_the_wrong_type_is_400_naming_the_path()
+    public async Task A_value_of_the_wrong_type_is_a_validation_error_at_its_path_in_the_callers_language()
     {
-        var result = await host.Scenario(s =>
-        {
-            s.Post.Text("{\"name\": \"probe\", \"count\": \"many\"}").ToUrl(ProbeEndpoints.Echo);
-            s.WithRequestHeader("Content-Type", "application/json");
-            s.StatusCodeShouldBe(400);
-        });
-        var problem = await result.ReadProblemAsync(400);
-        Assert.Contains("$.count", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var problem = await PostEchoAsync("{\"name\": \"probe\", \"count\": \"many\"}", "count", "type");
+        Assert.Equal("'count' must be a whole number from -2147483648 to 2147483647.", problem.GetProperty("errors").GetProperty("count")[0].GetString());
+        Assert.Equal("One or more validation errors occurred.", problem.GetProperty("title").GetString());
+
+        var german = await PostEchoAsync("{\"name\": 5, \"count\": 1}", "name", "type", language: "de");
+        Assert.Equal("'name' muss eine Zeichenkette sein.", german.GetProperty("errors").GetProperty("name")[0].GetString());
     }
 
     [Theory]
-    [InlineData("{\"name\": \"probe\", \"count\": 3000000000}", "$.count")]
-    [InlineData("{\"name\": \"probe\", \"count\": 1.5}", "$.count")]
-    [InlineData("{\"name\": \"probe\", \"count\": 1, \"priority\": \"Urgent\"}", "$.priority")]
-    [InlineData("{\"name\": \"probe\", \"count\": 1, \"priority\": 7}", "$.priority")]
-    [InlineData("{\"name\": \"probe\", \"count\": null}", "$.count")]
-    [InlineData("{\"name\": null, \"count\": 1}", "name")]
-    public async Task Bad_values_are_400_naming_the_field_never_500(string body, string field)
+    [InlineData("{\"name\": \"probe\", \"count\": 3000000000}", "count", "type")]
+    [InlineData("{\"name\": \"probe\", \"count\": 1.5}", "count", "type")]
+    [InlineData("{\"name\": \"probe\", \"count\": 1, \"priority\": \"Urgent\"}", "priority", "type")]
+    [InlineData("{\"name\": \"probe\", \"count\": 1, \"priority\": 7}", "priority", "type")]
+    [InlineData("{\"name\": \"probe\", \"count\": null}", "count", "type")]
+    [InlineData("{\"name\": \"probe\", \"count\": 1, \"tags\": {}}", "tags", "type")]
+    [InlineData("{\"name\": \"probe\", \"count\": 1, \"tags\": [\"a\", 2]}", "tags[1]", "type")]
+    [InlineData("{\"name\": \"probe\", \"count\": 1, \"tags\": [\"a\", null]}", "tags[1]", "not_null")]
+    [InlineData("{\"name\": null, \"count\": 1}", "name", "not_null")]
+    [InlineData("{\"Name\": \"probe\", \"COUNT\": true}", "COUNT", "type")]
+    [InlineData("[]", "$", "type")]
+    public async Task Bad_values_are_validation_errors_at_the_path_the_client_sent_never_500(string body, string path, string code) =>
+        await PostEchoAsync(body, path, code);
+
+    [Fact]
+    public async Task The_enum_values_a_member_accepts_are_named()
+    {
+        var problem = await PostEchoAsync("{\"name\": \"probe\", \"count\": 1, \"priority\": \"Urgent\"}", "priority", "type");
+        Assert.Equal("'priority' must be one of: Low, High.", problem.GetProperty("errors").GetProperty("priority")[0].GetString());
+    }
+
+    private async Task<JsonElement> PostEchoAsync(string body, string path, string code, string? language = null)
     {
         var result = await host.Scenario(s =>
         {
             s.Post.Text(body).ToUrl(ProbeEndpoints.Echo);
             s.WithRequestHeader("Content-Type", "application/json");
+            if (language is not null)
+            {
+                s.WithRequestHeader("Accept-Language", language);
+            }
+
             s.StatusCodeShouldBe(400);
         });
-        var problem = await result.ReadProblemAsync(400);
-        Assert.Contains(field, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var problem = await result.ReadSingleErrorAsync(path, code);
+        Assert.DoesNotContain(nameof(EchoRequest), problem.GetRawText(), StringComparison.Ordinal);
+        return problem;
     }
 
     [Fact]
@@ -153,16 +173,19 @@ public sealed class ErrorContractTests(ServiceFixture service, ProductionService
         await result.ReadProblemAsync(405);
     }
 
-    [Fact]
-    public async Task A_query_value_that_does_not_bind_is_400()
+    [Theory]
+    [InlineData("?page=abc", "page", "type")]
+    [InlineData("?PAGE=2147483648", "PAGE", "type")]
+    [InlineData("", "page", "required")]
+    public async Task A_query_value_that_does_not_bind_is_a_validation_error_named_as_the_client_spelled_it(string query, string name, string code)
     {
         var result = await host.Scenario(s =>
         {
-            s.Get.Url(ProbeEndpoints.Query + "?page=abc");
+            s.Get.Url(ProbeEndpoints.Query + query);
             s.StatusCodeShouldBe(400);
         });
-        var problem = await result.ReadProblemAsync(400);
-        Assert.Contains("abc", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var problem = await result.ReadSingleErrorAsync(name, code);
+        Assert.DoesNotContain("body", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -197,14 +220,17 @@ public sealed class ErrorContractTests(ServiceFixture service, ProductionService
     }
 
     [Fact]
-    public async Task An_unexpected_exception_is_500_with_details_only_in_development()
+    public async Task An_unexpected_exception_is_500_without_its_message_or_stack_even_in_development()
     {
         var result = await host.Scenario(s =>
         {
             s.Get.Url("/_probe/throw/boom");
             s.StatusCodeShouldBe(500);
         });
-        Assert.Contains("Secret internal state", await result.ReadAsTextAsync(), StringComparison.Ordinal);
+        var text = (await result.ReadProblemAsync(500)).GetRawText();
+        Assert.DoesNotContain("Secret internal state", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("InvalidOperationException", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(".cs:line", text, StringComparison.Ordinal);
     }
 
     [Fact]

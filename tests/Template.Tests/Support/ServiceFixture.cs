@@ -178,6 +178,24 @@ public static class ScenarioExtensions
         last?.Dispose();
     }
 
+    /// <summary>
+    /// Asserts a validation problem with one error, at <paramref name="path"/> with <paramref name="code"/>, that names
+    /// no .NET type or namespace; returns the problem.
+    /// </summary>
+    public static async Task<JsonElement> ReadSingleErrorAsync(this IScenarioResult result, string path, string code, int status = 400)
+    {
+        var problem = await result.ReadProblemAsync(status);
+        Assert.Equal([path], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Equal(code, problem.GetProperty("codes").GetProperty(path)[0].GetString());
+        var text = problem.GetRawText();
+        foreach (var dotNet in new[] { "System.", typeof(Program).Assembly.GetName().Name + ".", "Int32", "Int64", "String" })
+        {
+            Assert.DoesNotContain(dotNet, text, StringComparison.Ordinal);
+        }
+
+        return problem;
+    }
+
     /// <summary>Asserts the RFC 9457 shape and returns the parsed problem.</summary>
     public static async Task<JsonElement> ReadProblemAsync(this IScenarioResult result, int status)
     {

@@ -33,10 +33,13 @@ public sealed record OrderSummary(Guid Id, OrderStatus Status, string Currency, 
 
 public sealed class ListOrdersValidator : AbstractValidator<ListOrdersQuery>
 {
+    /// <summary>With at most 1,000 orders a page (Orders:MaxPageSize), the offset of the last page fits an int.</summary>
+    public const int MaxPage = 1_000_000;
+
     public ListOrdersValidator(IOptions<OrdersOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1);
+        RuleFor(q => q.Page).InclusiveBetween(1, MaxPage);
         RuleFor(q => q.PageSize).InclusiveBetween(1, options.Value.MaxPageSize);
     }
 }

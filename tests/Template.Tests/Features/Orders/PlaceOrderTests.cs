@@ -145,6 +145,27 @@ public abstract class PlaceOrderTests(IServiceHostFixture service)
         });
         await result.ReadProblemAsync(400);
     }
+
+    [SkippableTheory]
+    [InlineData("\"lines\":[null]", "lines[0]", "not_null")]
+    [InlineData("\"lines\":[{\"sku\":\"SKU-001\",\"quantity\":1},null]", "lines[1]", "not_null")]
+    [InlineData("\"lines\":null", "lines", "not_null")]
+    [InlineData("\"lines\":[{\"sku\":\"SKU-001\",\"quantity\":1.5}]", "lines[0].quantity", "type")]
+    [InlineData("\"lines\":[{\"sku\":\"SKU-001\",\"quantity\":2147483648}]", "lines[0].quantity", "type")]
+    [InlineData("\"lines\":[{\"sku\":\"SKU-001\",\"quantity\":1}],\"note\":5", "note", "type")]
+    [InlineData("\"lines\":[{\"sku\":\"SKU-001\",\"quantity\":1}],\"customerEmail\":12345", "customerEmail", "type")]
+    public async Task Input_of_the_wrong_shape_is_a_validation_error_at_its_path_never_500(string members, string path, string code)
+    {
+        // The members after the first ones win: System.Text.Json keeps the last value of a repeated member.
+        var result = await Host.Scenario(s =>
+        {
+            s.Post.Text($"{{\"customerEmail\":\"a@example.com\",\"currency\":\"EUR\",{members}}}").ToUrl(PlaceOrderEndpoint.Route);
+            s.WithRequestHeader("Content-Type", "application/json");
+            s.As("alice");
+            s.StatusCodeShouldBe(400);
+        });
+        await result.ReadSingleErrorAsync(path, code);
+    }
 }
 
 [Collection(SharedServiceHost.Name)]

@@ -78,6 +78,9 @@ public abstract class ReadOrdersTests(IServiceHostFixture service)
 
         var beyond = await ListAsync(user, "?page=9&pageSize=2");
         Assert.Empty(beyond.Items);
+        var farthest = await ListAsync(user, $"?page={ListOrdersValidator.MaxPage}&pageSize=100");
+        Assert.Empty(farthest.Items);
+        Assert.Equal(ListOrdersValidator.MaxPage, farthest.Page);
 
         var defaults = await ListAsync(user, string.Empty);
         Assert.Equal(1, defaults.Page);
@@ -87,6 +90,10 @@ public abstract class ReadOrdersTests(IServiceHostFixture service)
 
     [SkippableTheory]
     [InlineData("?page=0", "page")]
+    [InlineData("?page=1000001", "page")]
+    [InlineData("?page=2147483647", "page")]
+    [InlineData("?page=abc", "page")]
+    [InlineData("?Page=2147483648", "Page")]
     [InlineData("?pageSize=0", "pageSize")]
     [InlineData("?pageSize=101", "pageSize")]
     public async Task Paging_limits_are_validated(string query, string field)
