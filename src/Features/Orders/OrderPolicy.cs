@@ -12,8 +12,20 @@ public static class OrderGates
     /// <summary>List one's own orders.</summary>
     public const string ViewAny = "orders.viewAny";
 
+    /// <summary>Read one order (which one, <see cref="OrderPolicy"/> decides).</summary>
+    public const string View = "orders.view";
+
     /// <summary>Place an order.</summary>
     public const string Create = "orders.create";
+
+    /// <summary>Change an order's note (which one, <see cref="OrderPolicy"/> decides).</summary>
+    public const string Update = "orders.update";
+
+    /// <summary>Cancel an order (which one, <see cref="OrderPolicy"/> decides).</summary>
+    public const string Cancel = "orders.cancel";
+
+    /// <summary>Confirm a placed order: given to its job, to no user.</summary>
+    public const string Confirm = "orders.confirm";
 
     /// <summary>Delete old cancelled orders: given to the recurring job, to no user.</summary>
     public const string Purge = "orders.purge";
@@ -22,10 +34,17 @@ public static class OrderGates
     public const string ReadScope = "orders.read";
     public const string WriteScope = "orders.write";
 
+    // Reads ask for the read scope, changes for the write scope; the jobs' gates for no user at all.
     public static IServiceCollection AddOrderGates(this IServiceCollection services) => services
-        .AddGate(ViewAny, user => user.Identity?.IsAuthenticated == true, ReadScope)
-        .AddGate(Create, user => user.Identity?.IsAuthenticated == true, WriteScope)
+        .AddGate(ViewAny, IsSignedIn, ReadScope)
+        .AddGate(View, IsSignedIn, ReadScope)
+        .AddGate(Create, IsSignedIn, WriteScope)
+        .AddGate(Update, IsSignedIn, WriteScope)
+        .AddGate(Cancel, IsSignedIn, WriteScope)
+        .AddGate(Confirm, _ => false)
         .AddGate(Purge, _ => false);
+
+    private static bool IsSignedIn(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true;
 }
 
 /// <summary>The operations <see cref="OrderPolicy"/> decides on a loaded order.</summary>

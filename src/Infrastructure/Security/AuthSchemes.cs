@@ -5,6 +5,12 @@ public static class AuthSchemes
 {
     /// <summary>Picks, per request, the scheme of the credential the request carries (<see cref="SecuritySetup.SchemeFor"/>).</summary>
     public const string Default = "Default";
+
+    /// <summary>
+    /// The authentication type of an identity that came from an access token: the gates then ask the token's scopes
+    /// (<see cref="GateRegistration.AddGate"/>). A session, a gateway's header or a job has no scopes to ask.
+    /// </summary>
+    public const string AccessToken = "AccessToken";
 //#if (auth != "none")
 
     /// <summary>The browser session cookie the backend-for-frontend login ends in.</summary>

@@ -107,6 +107,7 @@ internal static class BearerTokens
             ValidTypes = auth.EffectiveTokenTypes,
             NameClaimType = "sub",
             RoleClaimType = "role",
+            AuthenticationType = AuthSchemes.AccessToken,
             // Keys come only from the authority's JWKS: jku, x5u and embedded jwk headers are never followed.
             TryAllIssuerSigningKeys = false,
         };

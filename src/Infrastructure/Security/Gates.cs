@@ -30,8 +30,8 @@ public static class GateRegistration
 {
     /// <summary>
     /// Defines <paramref name="ability"/>: a caller may use it when <paramref name="allows"/> says so and, when the caller
-    /// comes with an access token that carries scopes, the token was granted <paramref name="scope"/>. A token's
-    /// scopes only narrow what its user may do; they never widen it.
+    /// comes with an access token, the token was granted <paramref name="scope"/> (a token without it, or without
+    /// any scope, is refused). A token's scopes only narrow what its user may do; they never widen it.
     /// </summary>
     public static IServiceCollection AddGate(this IServiceCollection services, string ability, Func<ClaimsPrincipal, bool> allows, string? scope = null)
     {
@@ -47,6 +47,13 @@ public static class GateRegistration
         return user.FindAll("scope").Concat(user.FindAll("scp"))
             .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Whether the caller was authenticated by an access token, whose scopes then bound what it may do.</summary>
+    public static bool CameWithAccessToken(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == AuthSchemes.AccessToken);
     }
 
     /// <summary>The "before" rule every gate and policy applies first.</summary>
@@ -72,8 +79,7 @@ public sealed class GateHandler : AuthorizationHandler<GateRequirement>
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(requirement);
-        var scopes = context.User.Scopes();
-        if (requirement.Scope is { } scope && scopes.Count > 0 && !scopes.Contains(scope))
+        if (requirement.Scope is { } scope && context.User.CameWithAccessToken() && !context.User.Scopes().Contains(scope))
         {
             context.Fail(new AuthorizationFailureReason(this, $"The access token lacks the '{scope}' scope."));
         }

@@ -56,6 +56,19 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Every_request_type_says_who_may_send_it()
+    {
+        // [Authorize] (with or without a policy) or [AllowAnonymous]: a new slice cannot be public by accident.
+        var undecided = Service.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(Mediator.IMessage).IsAssignableFrom(t))
+            .Where(t => !t.GetCustomAttributes<Microsoft.AspNetCore.Authorization.AuthorizeAttribute>(inherit: true).Any()
+                && t.GetCustomAttribute<Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute>(inherit: true) is null)
+            .Select(t => t.FullName)
+            .ToList();
+        Assert.True(undecided.Count == 0, "Request types without [Authorize] or [AllowAnonymous]: " + string.Join(", ", undecided));
+    }
+
+    [Fact]
     public void Handlers_validators_and_endpoints_are_sealed()
     {
         var result = Types.InAssembly(Service)

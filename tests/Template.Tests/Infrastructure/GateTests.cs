@@ -28,14 +28,23 @@ public sealed class GateTests
     }
 
     [Fact]
-    public async Task A_token_with_scopes_must_carry_the_gates_scope_and_scopes_never_widen()
+    public async Task An_access_token_must_carry_the_gates_scope_and_scopes_never_widen()
     {
-        Assert.True((await authorization.AuthorizeAsync(User("ann", "analyst").WithScope("reports profile"), Export)).Succeeded);
+        Assert.True((await authorization.AuthorizeAsync(User("ann", "analyst").WithToken("reports profile"), Export)).Succeeded);
 
-        var narrowed = await authorization.AuthorizeAsync(User("ann", "analyst").WithScope("profile"), Export);
+        var narrowed = await authorization.AuthorizeAsync(User("ann", "analyst").WithToken("profile"), Export);
         Assert.Equal("The access token lacks the 'reports' scope.", Assert.Single(narrowed.Failure!.FailureReasons).Message);
-        Assert.False((await authorization.AuthorizeAsync(User("root", Roles.SuperAdmin).WithScope("profile"), Export)).Succeeded);
-        Assert.False((await authorization.AuthorizeAsync(User("bob").WithScope("reports"), Export)).Succeeded);
+        Assert.False((await authorization.AuthorizeAsync(User("ann", "analyst").WithToken(null), Export)).Succeeded);
+        Assert.False((await authorization.AuthorizeAsync(User("root", Roles.SuperAdmin).WithToken("profile"), Export)).Succeeded);
+        Assert.False((await authorization.AuthorizeAsync(User("bob").WithToken("reports"), Export)).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_caller_without_an_access_token_has_no_scopes_to_ask()
+    {
+        // A session, a gateway's header or a job: a scope claim there is not a token's grant, and none is needed.
+        Assert.True((await authorization.AuthorizeAsync(User("ann", "analyst"), Export)).Succeeded);
+        Assert.True((await authorization.AuthorizeAsync(User("ann", "analyst").WithScopeClaim("profile"), Export)).Succeeded);
     }
 
     [Fact]
@@ -64,7 +73,19 @@ public sealed class GateTests
 
 internal static class ScopedPrincipal
 {
-    public static ClaimsPrincipal WithScope(this ClaimsPrincipal user, string scope)
+    /// <summary>The same user, authenticated by an access token granted <paramref name="scope"/> (none when null).</summary>
+    public static ClaimsPrincipal WithToken(this ClaimsPrincipal user, string? scope)
+    {
+        var claims = user.Claims.Where(c => c.Type != "scope").ToList();
+        if (scope is not null)
+        {
+            claims.Add(new Claim("scope", scope));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, AuthSchemes.AccessToken, "sub", ClaimTypes.Role));
+    }
+
+    public static ClaimsPrincipal WithScopeClaim(this ClaimsPrincipal user, string scope)
     {
         ((ClaimsIdentity)user.Identity!).AddClaim(new Claim("scope", scope));
         return user;

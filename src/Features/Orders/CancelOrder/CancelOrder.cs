@@ -24,7 +24,7 @@ public sealed class CancelOrderEndpoint : IEndpoint
             .ProducesProblem(StatusCodes.Status409Conflict);
 }
 
-[Authorize]
+[Authorize(Policy = OrderGates.Cancel)]
 public sealed record CancelOrderCommand(Guid Id) : ICommand<OrderResponse>, IInvalidatesCache
 {
     public IReadOnlyCollection<string> InvalidatesCacheTags => [OrderCacheTags.Order(Id)];

@@ -33,7 +33,7 @@ public sealed class ChangeOrderNoteEndpoint : IEndpoint
 }
 
 /// <summary>The whole request in one type: route, header and body.</summary>
-[Authorize]
+[Authorize(Policy = OrderGates.Update)]
 public sealed record ChangeOrderNoteCommand(
     [FromRoute(Name = "id")] Guid Id,
     [FromHeader(Name = "If-Match")] string? IfMatch,

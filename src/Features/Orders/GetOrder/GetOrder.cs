@@ -22,7 +22,7 @@ public sealed class GetOrderEndpoint : IEndpoint
             .ProducesProblem(StatusCodes.Status404NotFound);
 }
 
-[Authorize]
+[Authorize(Policy = OrderGates.View)]
 public sealed record GetOrderQuery(Guid Id) : IQuery<OrderResponse>, ICachedQuery
 {
     public string CacheKey => $"orders:{Id}";

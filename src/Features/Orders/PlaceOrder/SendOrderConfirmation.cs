@@ -2,7 +2,9 @@ using FluentValidation;
 using Mediator;
 using Medallion.Threading;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Authorization;
 using Template.Infrastructure.Caching;
+using Template.Infrastructure.Security;
 
 namespace Template.Features.Orders.PlaceOrder;
 
@@ -11,6 +13,8 @@ namespace Template.Features.Orders.PlaceOrder;
 /// a lock per order and the status check make a second run (a retry, a re-run after a worker died, or a
 /// duplicate) confirm nothing twice.
 /// </summary>
+[Authorize(Policy = OrderGates.Confirm)]
+[JobAbilities(OrderGates.Confirm)]
 public sealed record SendOrderConfirmationCommand(Guid OrderId) : ICommand, IInvalidatesCache
 {
     public IReadOnlyCollection<string> InvalidatesCacheTags => [OrderCacheTags.Order(OrderId)];

@@ -101,10 +101,12 @@ public abstract class OrderJobsTests(IServiceHostFixture service)
 
     private IOrderStore Store => Host.Services.GetRequiredService<IOrderStore>();
 
+    // As a worker runs it: as the system principal with the abilities the command declares.
     private async Task SendAsync<TCommand>(TCommand command)
         where TCommand : ICommand
     {
         using var scope = Host.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<Template.Infrastructure.Security.ScopeCaller>().RunAsSystem(typeof(TCommand));
         await scope.ServiceProvider.GetRequiredService<ISender>().Send(command);
     }
 

@@ -44,6 +44,32 @@ public sealed class OrdersWithIssuedTokensTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task An_issued_token_reads_one_order_only_with_the_read_scope_and_changes_it_only_with_the_write_scope()
+    {
+        using var flow = OAuthFlow.For(service.Host);
+        async Task<string> TokenAsync(string scope) =>
+            (await flow.TokenAsync(OAuthFlow.ClientCredentials(scope))).Body.GetProperty("access_token").GetString()!;
+        var (readOnly, writeOnly) = (await TokenAsync("orders.read"), await TokenAsync("orders.write"));
+        var order = OrdersApi.OrderUrl(Guid.NewGuid());
+
+        foreach (var (token, request, missing) in new (string, Action<Scenario>, string)[]
+        {
+            (writeOnly, s => s.Get.Url(order), "orders.read"),
+            (readOnly, s => s.Post.Url($"{order}/cancel"), "orders.write"),
+            (readOnly, s => { s.Put.Json(new { note = "x" }).ToUrl($"{order}/note"); s.WithRequestHeader("If-Match", "\"1\""); }, "orders.write"),
+        })
+        {
+            var refused = await service.Host.Scenario(s =>
+            {
+                request(s);
+                s.WithRequestHeader("Authorization", $"Bearer {token}");
+                s.StatusCodeShouldBe(403);
+            });
+            Assert.Equal($"The access token lacks the '{missing}' scope.", (await refused.ReadProblemAsync(403)).GetProperty("detail").GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_client_credentials_token_follows_the_scopes_it_was_granted()
     {
         using var flow = OAuthFlow.For(service.Host);
