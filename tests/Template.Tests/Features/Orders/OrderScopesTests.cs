@@ -15,7 +15,10 @@ public sealed class OrderScopesTests : IAsyncLifetime
     private FakeAuthority authority = null!;
     private IAlbaHost host = null!;
 
-    /// <summary>Each operation of the area, and the scope it needs; <see cref="Every_orders_endpoint_is_walked"/> keeps it whole.</summary>
+    /// <summary>
+    /// Each operation of the sample area and the scope it needs. Add an operation of your own here: the walk below
+    /// then proves its scope too (a slice added with <c>dotnet new slice</c> asks for none until you give it a gate).
+    /// </summary>
     public static TheoryData<string, string, string> Operations => new()
     {
         { "GET", "/api/orders", OrderGates.ReadScope },
@@ -43,15 +46,13 @@ public sealed class OrderScopesTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Every_orders_endpoint_is_walked()
+    public void Every_walked_operation_is_mapped()
     {
         var mapped = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/orders", StringComparison.Ordinal))
-            .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods
-                .Select(method => $"{method} {e.RoutePattern.RawText!.Replace(":guid", "", StringComparison.Ordinal)}"))
-            .Order(StringComparer.Ordinal);
-        var walked = Operations.Select(o => $"{o[0]} {o[1]}").Order(StringComparer.Ordinal);
-        Assert.Equal(walked, mapped);
+            .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods
+                .Select(method => $"{method} {e.RoutePattern.RawText!.Replace(":guid", "", StringComparison.Ordinal)}") ?? [])
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.All(Operations, o => Assert.Contains($"{o[0]} {o[1]}", mapped));
     }
 
     [Theory]
