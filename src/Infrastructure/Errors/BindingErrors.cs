@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
-using FluentValidation.Internal;
 using FluentValidation.Validators;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -43,7 +41,7 @@ public static partial class BindingErrors
             // A null where the member is declared non-nullable (JsonOptions respect the annotations).
             if (NullRefused().IsMatch(json.Message))
             {
-                return One(path, NotNullCode, Format(nameof(NotNullValidator<object, object>), LastName(path), []));
+                return One(path, NotNullCode, ValidationSetup.Message(nameof(NotNullValidator<object, object>), LastName(path), []));
             }
 
             return One(path, WrongTypeCode, TypeMessage(LastName(path), TypeAt(http, json.Path ?? "$"), JsonOptions(http)));
@@ -58,7 +56,7 @@ public static partial class BindingErrors
         if (MissingParameter().Match(exception.Message) is { Success: true } missing && missing.Groups["source"].Value != "body")
         {
             var name = AsSent(http, missing.Groups["name"].Value);
-            return One(name, RequiredCode, Format(RequiredCode, name, []));
+            return One(name, RequiredCode, ValidationSetup.Message(RequiredCode, name, []));
         }
 
         return null;
@@ -159,7 +157,7 @@ public static partial class BindingErrors
         {
             // Named as the service writes them, whatever naming policy its enum converter has.
             var values = Enum.GetValues(type).Cast<object>().Select(v => JsonSerializer.Serialize(v, type, options).Trim('"'));
-            return Format("type.enum", name, [("Values", string.Join(", ", values))]);
+            return ValidationSetup.Message("type.enum", name, [("Values", string.Join(", ", values))]);
         }
 
         return Type.GetTypeCode(type) switch
@@ -170,31 +168,20 @@ public static partial class BindingErrors
             TypeCode.Byte => Integer(name, byte.MinValue, byte.MaxValue),
             TypeCode.UInt32 => Integer(name, uint.MinValue, uint.MaxValue),
             TypeCode.UInt64 => Integer(name, 0, ulong.MaxValue),
-            TypeCode.Decimal or TypeCode.Double or TypeCode.Single => Format("type.number", name, []),
-            TypeCode.Boolean => Format("type.boolean", name, []),
-            TypeCode.String => Format("type.string", name, []),
-            TypeCode.DateTime => Format("type.date", name, []),
-            _ when type == typeof(Guid) => Format("uuid", name, []),
-            _ when type == typeof(DateTimeOffset) || type == typeof(DateOnly) => Format("type.date", name, []),
-            _ when type is not null && type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) => Format("type.array", name, []),
-            _ when type is not null && type.IsClass => Format("type.object", name, []),
-            _ => Format("type.value", name, []),
+            TypeCode.Decimal or TypeCode.Double or TypeCode.Single => ValidationSetup.Message("type.number", name, []),
+            TypeCode.Boolean => ValidationSetup.Message("type.boolean", name, []),
+            TypeCode.String => ValidationSetup.Message("type.string", name, []),
+            TypeCode.DateTime => ValidationSetup.Message("type.date", name, []),
+            _ when type == typeof(Guid) => ValidationSetup.Message("uuid", name, []),
+            _ when type == typeof(DateTimeOffset) || type == typeof(DateOnly) => ValidationSetup.Message("type.date", name, []),
+            _ when type is not null && type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) => ValidationSetup.Message("type.array", name, []),
+            _ when type is not null && type.IsClass => ValidationSetup.Message("type.object", name, []),
+            _ => ValidationSetup.Message("type.value", name, []),
         };
     }
 
     private static string Integer(string name, object min, object max) =>
-        Format("type.integer", name, [("Min", min), ("Max", max)]);
-
-    private static string Format(string code, string name, (string Name, object Value)[] arguments)
-    {
-        var formatter = new MessageFormatter().AppendPropertyName(ValidationSetup.DisplayName(name));
-        foreach (var (argument, value) in arguments)
-        {
-            formatter.AppendArgument(argument, Convert.ToString(value, CultureInfo.CurrentCulture)!);
-        }
-
-        return formatter.BuildMessage(ValidationSetup.Messages.GetString(code));
-    }
+        ValidationSetup.Message("type.integer", name, [("Min", min), ("Max", max)]);
 
     [GeneratedRegex("doesn't allow (?:setting |getting )?null values")]
     private static partial Regex NullRefused();

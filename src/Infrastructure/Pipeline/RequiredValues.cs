@@ -151,11 +151,8 @@ public sealed class RequiredValues
     private static ValidationFailure Missing(string path)
     {
         var jsonPath = ValidationErrors.ToJsonPath(path);
-        var name = ValidationSetup.DisplayName(jsonPath[(jsonPath.LastIndexOf('.') + 1)..]);
         const string code = nameof(NotNullValidator<object, object>);
-        var message = new FluentValidation.Internal.MessageFormatter().AppendPropertyName(name)
-            .BuildMessage(ValidationSetup.Messages.GetString(code));
-        return new ValidationFailure(path, message) { ErrorCode = code };
+        return new ValidationFailure(path, ValidationSetup.Message(code, jsonPath[(jsonPath.LastIndexOf('.') + 1)..])) { ErrorCode = code };
     }
 
     // The members worth a look: lists and objects (strings and values are the validators'), with what is inside them.

@@ -80,6 +80,22 @@ public static class ValidationSetup
 
     private static string FieldName(string memberName) => DisplayName(JsonNamingPolicy.CamelCase.ConvertName(memberName));
 
+    /// <summary>
+    /// The catalogue's message for <paramref name="code"/> about the field the client named <paramref name="jsonName"/>,
+    /// in the current culture, with its placeholders filled: what a failure found outside a validator says.
+    /// </summary>
+    public static string Message(string code, string jsonName, params (string Name, object Value)[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var formatter = new FluentValidation.Internal.MessageFormatter().AppendPropertyName(DisplayName(jsonName));
+        foreach (var (argument, value) in arguments)
+        {
+            formatter.AppendArgument(argument, Convert.ToString(value, CultureInfo.CurrentCulture)!);
+        }
+
+        return formatter.BuildMessage(Messages.GetString(code));
+    }
+
     /// <summary>What messages call the field the client named <paramref name="jsonName"/>, in the current culture.</summary>
     public static string DisplayName(string jsonName) =>
         Messages.GetString(FieldKey(jsonName)) is { Length: > 0 } localized ? localized : jsonName;
