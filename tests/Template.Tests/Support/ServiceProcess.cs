@@ -8,6 +8,19 @@ namespace Template.Tests.Support;
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
+    /// <summary>
+    /// The service project's own build output (bin/&lt;configuration&gt;/&lt;framework&gt; beside Template.csproj), not the
+    /// copy in the test output: coverage instruments that copy, and processes that run it and get killed race the
+    /// test run over its coverage file (a generated service's run once lost most of its hits that way).
+    /// </summary>
+    private static readonly Lazy<string> ServiceOutput = new(() =>
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var root = Path.GetDirectoryName(RepositoryFiles.FindAbove("Template.csproj"))!;
+        var output = Path.Combine(root, "bin", testOutput.Parent!.Name, testOutput.Name);
+        return File.Exists(Path.Combine(output, "Template.dll")) ? output : AppContext.BaseDirectory;
+    });
+
     private readonly Process process;
     private readonly List<string> output = [];
 
@@ -26,12 +39,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         var address = new Uri($"http://127.0.0.1:{port ?? Loopback.FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = ServiceOutput.Value,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Template.dll"));
+        start.ArgumentList.Add(Path.Combine(ServiceOutput.Value, "Template.dll"));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
         foreach (var (key, value) in TestHostSettings.For(environment, settings))
