@@ -41,10 +41,10 @@ public static partial class BindingErrors
             // A null where the member is declared non-nullable (JsonOptions respect the annotations).
             if (NullRefused().IsMatch(json.Message))
             {
-                return One(path, NotNullCode, ValidationSetup.Message(nameof(NotNullValidator<object, object>), LastName(path), []));
+                return One(path, NotNullCode, ValidationSetup.Message(nameof(NotNullValidator<object, object>), path, []));
             }
 
-            return One(path, WrongTypeCode, TypeMessage(LastName(path), TypeAt(http, json.Path ?? "$"), JsonOptions(http)));
+            return One(path, WrongTypeCode, TypeMessage(path, TypeAt(http, json.Path ?? "$"), JsonOptions(http)));
         }
 
         if (FailedParameter().Match(exception.Message) is { Success: true } failed)
@@ -110,13 +110,6 @@ public static partial class BindingErrors
 
     private static JsonSerializerOptions JsonOptions(HttpContext http) =>
         http.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-
-    // "lines[0].quantity" is called "quantity" in the message; "lines[0]" is called "lines[0]".
-    private static string LastName(string path)
-    {
-        var dot = path.LastIndexOf('.');
-        return dot < 0 ? path : path[(dot + 1)..];
-    }
 
     // The binder names an [AsParameters] member by its .NET name (Page); the client sent page, or PAGE.
     private static string AsSent(HttpContext http, string name)

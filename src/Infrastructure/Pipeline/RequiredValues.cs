@@ -150,9 +150,8 @@ public sealed class RequiredValues
 
     private static ValidationFailure Missing(string path)
     {
-        var jsonPath = ValidationErrors.ToJsonPath(path);
         const string code = nameof(NotNullValidator<object, object>);
-        return new ValidationFailure(path, ValidationSetup.Message(code, jsonPath[(jsonPath.LastIndexOf('.') + 1)..])) { ErrorCode = code };
+        return new ValidationFailure(path, ValidationSetup.Message(code, ValidationErrors.ToJsonPath(path))) { ErrorCode = code };
     }
 
     // The members worth a look: lists and objects (strings and values are the validators'), with what is inside them.

@@ -81,13 +81,16 @@ public static class ValidationSetup
     private static string FieldName(string memberName) => DisplayName(JsonNamingPolicy.CamelCase.ConvertName(memberName));
 
     /// <summary>
-    /// The catalogue's message for <paramref name="code"/> about the field the client named <paramref name="jsonName"/>,
-    /// in the current culture, with its placeholders filled: what a failure found outside a validator says.
+    /// The catalogue's message for <paramref name="code"/> about the value at <paramref name="jsonPath"/>, in the current
+    /// culture, with its placeholders filled: what a failure found outside a validator says. The field is named by the
+    /// path's last member (<c>lines[0].quantity</c> is "quantity", <c>lines[0]</c> is "lines[0]").
     /// </summary>
-    public static string Message(string code, string jsonName, params (string Name, object Value)[] arguments)
+    public static string Message(string code, string jsonPath, params (string Name, object Value)[] arguments)
     {
+        ArgumentNullException.ThrowIfNull(jsonPath);
         ArgumentNullException.ThrowIfNull(arguments);
-        var formatter = new FluentValidation.Internal.MessageFormatter().AppendPropertyName(DisplayName(jsonName));
+        var field = jsonPath[(jsonPath.LastIndexOf('.') + 1)..];
+        var formatter = new FluentValidation.Internal.MessageFormatter().AppendPropertyName(DisplayName(field));
         foreach (var (argument, value) in arguments)
         {
             formatter.AppendArgument(argument, Convert.ToString(value, CultureInfo.CurrentCulture)!);
@@ -97,7 +100,7 @@ public static class ValidationSetup
     }
 
     /// <summary>What messages call the field the client named <paramref name="jsonName"/>, in the current culture.</summary>
-    public static string DisplayName(string jsonName) =>
+    private static string DisplayName(string jsonName) =>
         Messages.GetString(FieldKey(jsonName)) is { Length: > 0 } localized ? localized : jsonName;
 
     private static string FieldKey(string field) => $"field.{field}";
