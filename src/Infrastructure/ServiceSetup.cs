@@ -11,6 +11,7 @@ using Template.Infrastructure.Caching;
 using Template.Infrastructure.Http;
 using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Modules;
+using Template.Infrastructure.OpenApi;
 using Template.Infrastructure.Pipeline;
 using Template.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.HttpsPolicy;
@@ -43,6 +44,8 @@ public static class ServiceSetup
             // null for a member declared non-nullable is bad input (400), not a null the handler trips over.
             json.SerializerOptions.RespectNullableAnnotations = true;
             json.SerializerOptions.MaxDepth = http.Value.MaxJsonDepth;
+            // A number is a JSON number: "5" for an integer is bad input, and the document types it as integer only.
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         var backends = ServiceBackends.From(configuration);
         services.AddRedisConnection(configuration, backends);
@@ -75,7 +78,7 @@ public static class ServiceSetup
             health.AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
         }
 
-        services.AddOpenApi(openApi => openApi.AddSchemaTransformer<ValidationSchemaTransformer>());
+        services.AddServiceOpenApi(configuration);
         return builder;
     }
 

@@ -3,6 +3,7 @@ using Hangfire;
 using Template.Features.Orders.PurgeCancelledOrders;
 using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Modules;
+using Template.Infrastructure.OpenApi;
 using Template.Infrastructure.Redis;
 using Template.Infrastructure.Validation;
 
@@ -30,6 +31,7 @@ public sealed class OrdersModule : IFeatureModule
 
         services.AddSingleton<IProductCatalog, ConfiguredProductCatalog>();
         services.AddOrderGates();
+        services.DescribeApiTag("Orders", "The caller's own orders: place one, list and read them, change a note, cancel.");
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, OrderPolicy>();
         services.AddRecurringJob(PurgeJobId, Cron.Hourly(), new PurgeCancelledOrdersCommand());
         foreach (var (culture, messages) in OrderMessages.Rules)

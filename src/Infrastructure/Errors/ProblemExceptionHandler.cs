@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -26,6 +27,11 @@ public sealed partial class ProblemExceptionHandler(
             return false;
         }
 
+        if (problem.Status == StatusCodes.Status401Unauthorized)
+        {
+            problem = await ChallengeAsync(httpContext, problem);
+        }
+
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             LogUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
@@ -48,6 +54,21 @@ public sealed partial class ProblemExceptionHandler(
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    // The request's authentication scheme says how to authenticate (RFC 9110 §11.6.1): a bearer token handler
+    // answers WWW-Authenticate: Bearer, with error="invalid_token" for a token it refused (RFC 6750 §3).
+    private static async Task<ProblemDetails> ChallengeAsync(HttpContext httpContext, ProblemDetails problem)
+    {
+        try
+        {
+            await httpContext.ChallengeAsync();
+            return problem;
+        }
+        catch (Exception failure) when (IsBackendUnavailable(failure))
+        {
+            return Map(failure, bodyPresent: false, StatusCodes.Status400BadRequest)!;
+        }
     }
 
     private static ProblemDetails? Map(Exception exception, bool bodyPresent, int validationStatus) => exception switch

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
+using System.Text.Json;
 using FluentValidation;
 using FluentValidation.Validators;
 using Microsoft.AspNetCore.OpenApi;
@@ -11,11 +12,12 @@ namespace Template.Infrastructure.Validation;
 
 /// <summary>
 /// Shows the validators' rules in the OpenAPI document: <c>required</c>, <c>minLength</c>/<c>maxLength</c>,
-/// <c>pattern</c>, <c>minimum</c>/<c>maximum</c>, <c>minItems</c> and <c>format</c>, for request bodies and for
-/// parameters bound with <c>[AsParameters]</c>. Only unconditional rules are shown: a rule under <c>When</c> does
-/// not always apply.
+/// <c>pattern</c>, <c>minimum</c>/<c>maximum</c>, <c>minItems</c>/<c>maxItems</c> and <c>format</c>, for request bodies and
+/// for parameters bound with <c>[AsParameters]</c>, whose names it spells as the errors do, required when a rule
+/// requires them. A rule is found by the member it is written for, so a rule on <c>c =&gt; c.Body.Note</c> shows on
+/// the body's <c>note</c>. Only unconditional rules are shown: a rule under <c>When</c> does not always apply.
 /// </summary>
-internal sealed class ValidationSchemaTransformer : IOpenApiSchemaTransformer
+internal sealed class ValidationSchemaTransformer : IOpenApiSchemaTransformer, IOpenApiOperationTransformer
 {
     private readonly ConcurrentDictionary<Type, IValidatorDescriptor?> descriptors = new();
 
@@ -23,30 +25,63 @@ internal sealed class ValidationSchemaTransformer : IOpenApiSchemaTransformer
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(context);
-
-        if (context.ParameterDescription?.ModelMetadata is { ContainerType: { } container, PropertyName: { } parameter })
-        {
-            Describe(schema, Rules(context.ApplicationServices, container, parameter));
-            return Task.CompletedTask;
-        }
+        var services = context.ApplicationServices;
+        var container = context.ParameterDescription?.ModelMetadata?.ContainerType;
 
         if (context.JsonPropertyInfo is { AttributeProvider: PropertyInfo property } && property.DeclaringType is { } declaring)
         {
-            Describe(schema, Rules(context.ApplicationServices, declaring, property.Name));
+            // The property's own type's rules, and those the request it arrives in writes through it.
+            Describe(schema, [.. Rules(services, declaring, property), .. container is null ? [] : Rules(services, container, property)]);
             return Task.CompletedTask;
         }
 
-        if (schema.Properties is { Count: > 0 } properties && Descriptor(context.ApplicationServices, context.JsonTypeInfo.Type) is not null)
+        if (context.ParameterDescription?.ModelMetadata is { PropertyName: { } parameter } && container?.GetProperty(parameter) is { } member)
+        {
+            Describe(schema, Rules(services, container, member));
+            return Task.CompletedTask;
+        }
+
+        if (schema.Properties is { Count: > 0 } properties && Descriptor(services, context.JsonTypeInfo.Type) is not null)
         {
             foreach (var jsonProperty in context.JsonTypeInfo.Properties)
             {
-                if (jsonProperty.AttributeProvider is PropertyInfo member
+                if (jsonProperty.AttributeProvider is PropertyInfo memberInfo
                     && properties.ContainsKey(jsonProperty.Name)
-                    && Rules(context.ApplicationServices, context.JsonTypeInfo.Type, member.Name).Any(IsRequiredKind))
+                    && Rules(services, context.JsonTypeInfo.Type, memberInfo).Any(IsRequiredKind))
                 {
                     schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
                     schema.Required.Add(jsonProperty.Name);
                 }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var description in context.Description.ParameterDescriptions)
+        {
+            var parameter = operation.Parameters?.OfType<OpenApiParameter>()
+                .FirstOrDefault(p => string.Equals(p.Name, description.Name, StringComparison.OrdinalIgnoreCase));
+            if (parameter is null)
+            {
+                continue;
+            }
+
+            // Binding ignores case; errors name a query parameter in camelCase, and so does the document.
+            if (parameter.In == ParameterLocation.Query && parameter.Name is { } bound && description.ModelMetadata?.PropertyName == bound)
+            {
+                parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(bound);
+            }
+
+            if (description.ModelMetadata is { ContainerType: { } container, PropertyName: { } name }
+                && container.GetProperty(name) is { } member
+                && Rules(context.ApplicationServices, container, member).Any(IsRequiredKind))
+            {
+                parameter.Required = true;
             }
         }
 
@@ -64,6 +99,9 @@ internal sealed class ValidationSchemaTransformer : IOpenApiSchemaTransformer
                     break;
                 case INotEmptyValidator when schema.Type?.HasFlag(JsonSchemaType.Array) == true:
                     schema.MinItems = Math.Max(schema.MinItems ?? 0, 1);
+                    break;
+                case IItemLimit limit:
+                    schema.MaxItems = limit.Max;
                     break;
                 case ILengthValidator length:
                     if (length.Min > 0)
@@ -129,9 +167,11 @@ internal sealed class ValidationSchemaTransformer : IOpenApiSchemaTransformer
         _ => value.ToString(),
     };
 
-    private IReadOnlyList<IPropertyValidator> Rules(IServiceProvider services, Type type, string member) =>
+    private IReadOnlyList<IPropertyValidator> Rules(IServiceProvider services, Type type, PropertyInfo member) =>
         Descriptor(services, type) is { } descriptor
-            ? [.. descriptor.GetRulesForMember(member)
+            ? [.. descriptor.Rules
+                .Where(r => r.Member is PropertyInfo ruled && ruled.Name == member.Name
+                    && ruled.DeclaringType?.IsAssignableFrom(member.DeclaringType) == true)
                 .SelectMany(r => r.Components)
                 .Where(c => !c.HasCondition && !c.HasAsyncCondition)
                 .Select(c => c.Validator)]

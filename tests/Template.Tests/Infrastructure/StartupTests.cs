@@ -79,6 +79,8 @@ public sealed class StartupTests(ServiceFixture service, ProductionServiceFixtur
     [InlineData("Validation:StatusCode", "500", "Validation:StatusCode")]
     [InlineData("Validation:SupportedCultures:0", "not-a-culture-at-all", "Validation:SupportedCultures")]
     [InlineData("Http:MaxJsonDepth", "0", "Http:MaxJsonDepth")]
+    [InlineData("OpenApi:Description", "", "OpenApi:Description")]
+    [InlineData("OpenApi:LicenseName", " ", "OpenApi:LicenseName")]
 //#if (auth != "none")
     [InlineData("Auth:Authority", "https://login.example.com/", "Auth:Audience")]
     [InlineData("Auth:ClockSkew", "00:05:00", "Auth:ClockSkew")]

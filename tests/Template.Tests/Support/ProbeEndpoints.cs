@@ -22,17 +22,17 @@ public sealed class ProbeEndpoints : IEndpoint
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost(Echo, (EchoRequest request) => TypedResults.Ok(request)).WithTags("Probe");
-        app.MapGet(Query, (int page) => TypedResults.Ok(page)).WithTags("Probe");
+        app.MapPost(Echo, (EchoRequest request) => TypedResults.Ok(request)).WithTags("Probe").WithName("ProbeEcho").WithSummary("Echo the request").AllowAnonymous();
+        app.MapGet(Query, (int page) => TypedResults.Ok(page)).WithTags("Probe").ExcludeFromDescription();
         app.MapMethods(Me, [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete],
-            ([Microsoft.AspNetCore.Mvc.FromServices] Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id)).RequireAuthorization().WithTags("Probe");
-        app.MapPost(Webhook, () => TypedResults.NoContent()).WithTags("Probe");
+            ([Microsoft.AspNetCore.Mvc.FromServices] Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id)).RequireAuthorization().WithTags("Probe").ExcludeFromDescription();
+        app.MapPost(Webhook, () => TypedResults.NoContent()).WithTags("Probe").ExcludeFromDescription();
         // The service's validation step around a test validator: the contract without the sample area.
         app.MapPost(Validate, async (SignupProbe request, CancellationToken cancellationToken) =>
         {
             await RequestValidation.ValidateAsync([new SignupProbeValidator()], request, cancellationToken);
             return TypedResults.Ok("valid");
-        }).WithTags("Probe");
+        }).WithTags("Probe").ExcludeFromDescription();
         app.MapGet(Throw, IResult (string kind) => throw (kind switch
         {
             "unauthenticated" => new UnauthenticatedException(),
@@ -45,7 +45,7 @@ public sealed class ProbeEndpoints : IEndpoint
                 ["customerEmail"] = ["Not an email."],
             }),
             _ => new InvalidOperationException("Secret internal state: connection string here"),
-        })).WithTags("Probe");
+        })).WithTags("Probe").ExcludeFromDescription();
     }
 }
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.OpenApi;
 using Template.Infrastructure.Security;
 
 namespace Template.Tests.Support;
@@ -85,6 +86,7 @@ public sealed class ServiceFixture : IAsyncLifetime, IServiceHostFixture
             builder.ConfigureServices(collection =>
             {
                 collection.AddEndpoint<ProbeEndpoints>();
+                collection.DescribeApiTag("Probe", "Test-only endpoints; the echo probe is in the document as an open operation.");
                 services?.Invoke(collection);
             });
         });

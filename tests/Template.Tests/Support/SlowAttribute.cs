@@ -27,6 +27,9 @@ public static class Suite
     /// <summary>Starts the built service as a process of its own.</summary>
     public const string Process = "Process";
 
+    /// <summary>Runs third-party Node.js tools (tests/contract): OpenAPI validator and linter, an OAuth client.</summary>
+    public const string Node = "Node";
+
     /// <summary>Packs the SliceApi package, creates services from it, builds and tests them (its source repository only).</summary>
     public const string Packaging = "Packaging";
 }

@@ -14,12 +14,11 @@ public sealed class CancelOrderEndpoint : IEndpoint
     public const string Route = "/api/orders/{id:guid}/cancel";
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost(Route, async Task<Ok<OrderResponse>> (Guid id, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new CancelOrderCommand(id), cancellationToken)))
+        app.MapPost(Route, async Task<Ok<OrderResponse>> ([AsParameters] CancelOrderCommand command, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(command, cancellationToken)))
             .WithName("CancelOrder")
             .WithTags("Orders")
             .WithSummary("Cancel one of your orders before it ships")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 }

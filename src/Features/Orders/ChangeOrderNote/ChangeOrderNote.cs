@@ -26,8 +26,6 @@ public sealed class ChangeOrderNoteEndpoint : IEndpoint
             .WithName("ChangeOrderNote")
             .WithTags("Orders")
             .WithSummary("Change the note of one of your orders")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 }
@@ -58,7 +56,7 @@ public sealed class ChangeOrderNoteValidator : AbstractValidator<ChangeOrderNote
     public ChangeOrderNoteValidator()
     {
         // Keys name what the client sent: the header by its name, body fields by their JSON path.
-        RuleFor(c => c.IfMatch).NotEmpty().Matches("^(W/)?\"?[0-9]{1,9}\"?$").OverridePropertyName("If-Match");
+        RuleFor(c => c.IfMatch).NotEmpty().Matches("^(W/)?\"?[0-9]{1,9}\"?$").OverridePropertyName("If-Match").WithName("If-Match");
         RuleFor(c => c.Body.Note).MaximumLength(500).OverridePropertyName("note");
     }
 }

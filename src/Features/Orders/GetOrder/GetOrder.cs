@@ -13,12 +13,11 @@ public sealed class GetOrderEndpoint : IEndpoint
     public const string Route = "/api/orders/{id:guid}";
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, async Task<Ok<OrderResponse>> (Guid id, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new GetOrderQuery(id), cancellationToken)))
+        app.MapGet(Route, async Task<Ok<OrderResponse>> ([AsParameters] GetOrderQuery query, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(query, cancellationToken)))
             .WithName("GetOrder")
             .WithTags("Orders")
             .WithSummary("Get one of your orders")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
 }
 

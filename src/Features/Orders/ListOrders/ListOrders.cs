@@ -18,9 +18,7 @@ public sealed class ListOrdersEndpoint : IEndpoint
                 TypedResults.Ok(await sender.Send(query, cancellationToken)))
             .WithName("ListOrders")
             .WithTags("Orders")
-            .WithSummary("List your orders, newest first")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .WithSummary("List your orders, newest first");
 }
 
 /// <summary>Which page to return; <c>page</c> starts at 1.</summary>

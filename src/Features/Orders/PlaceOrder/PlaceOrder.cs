@@ -28,13 +28,7 @@ public sealed class PlaceOrderEndpoint : IEndpoint
             .RequireRateLimiting(RateLimitPolicies.Strict)
             .WithTags("Orders")
             .WithSummary("Place an order")
-            .Accepts<PlaceOrderCommand>("application/json")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .Accepts<PlaceOrderCommand>("application/json");
 }
 
 /// <summary>The order to place, as the client sends it.</summary>
@@ -66,9 +60,9 @@ public sealed class PlaceOrderValidator : AbstractValidator<PlaceOrderCommand>
         RuleFor(c => c.CustomerEmail).NotEmpty().MaximumLength(254).StrictEmail();
         RuleFor(c => c.Currency).NotEmpty().CurrencyCode();
         RuleFor(c => c.Note).MaximumLength(500);
-        RuleFor(c => c.Lines).NotEmpty().Must(lines => lines is null || lines.Count <= MaxLines)
-            .WithErrorCode("max_lines").WithMessage($"An order has at most {MaxLines} lines.");
-        RuleFor(c => (IEnumerable<PlaceOrderLine>?)c.Lines).Distinct(line => line.Sku).OverridePropertyName(nameof(PlaceOrderCommand.Lines));
+        RuleFor(c => c.Lines).NotEmpty();
+        RuleFor(c => (IEnumerable<PlaceOrderLine>?)c.Lines).MaxItems(MaxLines).Distinct(line => line.Sku)
+            .OverridePropertyName(nameof(PlaceOrderCommand.Lines));
         RuleForEach(c => c.Lines).SetValidator(lineValidator);
 
         // A check on the whole request (Laravel's "after" hook): only once the lines themselves are valid.

@@ -38,6 +38,8 @@ public static class AuthorizationServerSetup
         services.AddHostedService<OAuthClientRegistration>();
         services.AddGate(OAuthGates.PruneTokens, user => user.IsInRole(Roles.Admin));
         services.AddRecurringJob("oauth-prune", Hangfire.Cron.Hourly(), new PruneAuthorizationRecordsCommand());
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1",
+            openApi => openApi.AddDocumentTransformer<AuthorizationServerOpenApi>());
 
         services.AddOpenIddict()
             .AddCore(core =>

@@ -37,6 +37,7 @@ internal static class English
         ["after"] = "'{PropertyName}' must be after {Date}.",
         ["after_or_equal"] = "'{PropertyName}' must be on or after {Date}.",
         ["timezone"] = "'{PropertyName}' must be a valid IANA time zone such as Europe/Berlin.",
+        ["max_items"] = "'{PropertyName}' must have at most {MaxItems} items.",
         ["distinct"] = "'{PropertyName}' must not contain duplicates.",
         ["accepted"] = "'{PropertyName}' must be accepted.",
         ["required_if"] = "'{PropertyName}' is required when {Other} is {Value}.",

@@ -36,6 +36,7 @@ internal static class French
         ["after"] = "'{PropertyName}' doit être postérieur à {Date}.",
         ["after_or_equal"] = "'{PropertyName}' doit être postérieur ou égal à {Date}.",
         ["timezone"] = "'{PropertyName}' doit être un fuseau horaire IANA valide comme Europe/Paris.",
+        ["max_items"] = "'{PropertyName}' doit contenir au plus {MaxItems} éléments.",
         ["distinct"] = "'{PropertyName}' ne doit pas contenir de doublons.",
         ["accepted"] = "'{PropertyName}' doit être accepté.",
         ["required_if"] = "'{PropertyName}' est obligatoire lorsque {Other} vaut {Value}.",

@@ -36,6 +36,7 @@ internal static class German
         ["after"] = "'{PropertyName}' muss nach {Date} liegen.",
         ["after_or_equal"] = "'{PropertyName}' muss am oder nach {Date} liegen.",
         ["timezone"] = "'{PropertyName}' muss eine gültige IANA-Zeitzone wie Europe/Berlin sein.",
+        ["max_items"] = "'{PropertyName}' darf höchstens {MaxItems} Einträge enthalten.",
         ["distinct"] = "'{PropertyName}' darf keine doppelten Werte enthalten.",
         ["accepted"] = "'{PropertyName}' muss akzeptiert werden.",
         ["required_if"] = "'{PropertyName}' ist erforderlich, wenn {Other} {Value} ist.",

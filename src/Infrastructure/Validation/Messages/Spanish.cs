@@ -36,6 +36,7 @@ internal static class Spanish
         ["after"] = "'{PropertyName}' debe ser posterior a {Date}.",
         ["after_or_equal"] = "'{PropertyName}' debe ser posterior o igual a {Date}.",
         ["timezone"] = "'{PropertyName}' debe ser una zona horaria IANA válida como Europe/Madrid.",
+        ["max_items"] = "'{PropertyName}' debe tener como máximo {MaxItems} elementos.",
         ["distinct"] = "'{PropertyName}' no puede contener valores duplicados.",
         ["accepted"] = "'{PropertyName}' debe ser aceptado.",
         ["required_if"] = "'{PropertyName}' es obligatorio cuando {Other} es {Value}.",

@@ -59,6 +59,10 @@ public static class ValueRules
     public static IRuleBuilderOptions<T, IEnumerable<TItem>?> Distinct<T, TItem, TKey>(this IRuleBuilder<T, IEnumerable<TItem>?> rule, Func<TItem, TKey> key) =>
         rule.SetValidator(new DistinctRule<T, TItem, TKey>(key));
 
+    /// <summary>At most <paramref name="max"/> items (JSON Schema <c>maxItems</c> in the OpenAPI document).</summary>
+    public static IRuleBuilderOptions<T, IEnumerable<TItem>?> MaxItems<T, TItem>(this IRuleBuilder<T, IEnumerable<TItem>?> rule, int max) =>
+        rule.SetValidator(new MaxItemsRule<T, TItem>(max));
+
     /// <summary>No two items equal.</summary>
     public static IRuleBuilderOptions<T, IEnumerable<TItem>?> Distinct<T, TItem>(this IRuleBuilder<T, IEnumerable<TItem>?> rule) =>
         rule.SetValidator(new DistinctRule<T, TItem, TItem>(item => item));
@@ -124,6 +128,26 @@ public sealed class DistinctRule<T, TItem, TKey>(Func<TItem, TKey> key) : Servic
     {
         var seen = new HashSet<TKey>();
         return value!.Where(item => item is not null).All(item => seen.Add(key(item)));
+    }
+}
+
+/// <summary>A rule that caps how many items a collection holds (JSON Schema <c>maxItems</c>).</summary>
+public interface IItemLimit
+{
+    int Max { get; }
+}
+
+public sealed class MaxItemsRule<T, TItem>(int max) : ServiceRule<T, IEnumerable<TItem>?>, IItemLimit
+{
+    public override string Name => "max_items";
+
+    /// <summary>The most items accepted.</summary>
+    public int Max { get; } = max;
+
+    protected override bool Check(FluentValidation.ValidationContext<T> context, IEnumerable<TItem>? value)
+    {
+        context.MessageFormatter.AppendArgument("MaxItems", Max);
+        return value!.Take(Max + 1).Count() <= Max;
     }
 }
 

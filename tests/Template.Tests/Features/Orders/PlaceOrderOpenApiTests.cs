@@ -3,7 +3,7 @@ using Template.Tests.Support;
 
 namespace Template.Tests.Features.Orders;
 
-/// <summary>The validators' rules are visible in the OpenAPI document.</summary>
+/// <summary>The Orders operations in the OpenAPI document: the validators' rules, statuses, scopes, as the service behaves.</summary>
 [Collection(SharedServiceHost.Name)]
 public sealed class PlaceOrderOpenApiTests(ServiceFixture service)
 {
@@ -28,12 +28,76 @@ public sealed class PlaceOrderOpenApiTests(ServiceFixture service)
     }
 
     [Fact]
-    public async Task Query_parameters_show_their_rules_too()
+    public async Task Query_parameters_show_their_rules_under_the_names_errors_use()
     {
         using var document = await ReadDocumentAsync();
-        var parameters = document.RootElement.GetProperty("paths").GetProperty("/api/orders").GetProperty("get").GetProperty("parameters");
-        var pageSize = parameters.EnumerateArray().Single(p => string.Equals(p.GetProperty("name").GetString(), "PageSize", StringComparison.OrdinalIgnoreCase)).GetProperty("schema");
+        var parameters = Operation(document, "/api/orders", "get").GetProperty("parameters");
+        Assert.Equal(["page", "pageSize"], parameters.EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        var pageSize = parameters.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "pageSize").GetProperty("schema");
         Assert.Equal((1m, 100m), (pageSize.GetProperty("minimum").GetDecimal(), pageSize.GetProperty("maximum").GetDecimal()));
+        Assert.Equal("integer", pageSize.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Members_are_required_as_the_server_requires_them()
+    {
+        using var document = await ReadDocumentAsync();
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        var command = schemas.GetProperty("PlaceOrderCommand");
+        // The note may be left out; the lines are capped as the validator caps them.
+        Assert.DoesNotContain("note", Strings(command.GetProperty("required")));
+        Assert.Equal(50, command.GetProperty("properties").GetProperty("lines").GetProperty("maxItems").GetInt32());
+        var body = schemas.GetProperty("ChangeOrderNoteBody");
+        Assert.False(body.TryGetProperty("required", out _));
+        Assert.Equal(500, body.GetProperty("properties").GetProperty("note").GetProperty("maxLength").GetInt32());
+
+        var ifMatch = Operation(document, "/api/orders/{id}/note", "put").GetProperty("parameters").EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == "If-Match");
+        Assert.True(ifMatch.GetProperty("required").GetBoolean());
+        Assert.Equal("^(W/)?\"?[0-9]{1,9}\"?$", ifMatch.GetProperty("schema").GetProperty("pattern").GetString());
+    }
+
+    [Fact]
+    public async Task Numbers_are_integers_and_enums_strings()
+    {
+        using var document = await ReadDocumentAsync();
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        Assert.Equal("integer", schemas.GetProperty("PlaceOrderLine").GetProperty("properties").GetProperty("quantity").GetProperty("type").GetString());
+        Assert.Equal("integer", schemas.GetProperty("OrderResponse").GetProperty("properties").GetProperty("version").GetProperty("type").GetString());
+        Assert.Equal("string", schemas.GetProperty("OrderStatus").GetProperty("type").GetString());
+        Assert.Contains("Cancelled", Strings(schemas.GetProperty("OrderStatus").GetProperty("enum")));
+    }
+
+    [Theory]
+    [InlineData("/api/orders", "post", "orders.write", "201 400 401 403 413 415 429")]
+    [InlineData("/api/orders", "get", "orders.read", "200 400 401 403 429")]
+    [InlineData("/api/orders/{id}", "get", "orders.read", "200 401 403 404 429")]
+    [InlineData("/api/orders/{id}/note", "put", "orders.write", "200 400 401 403 404 412 413 415 429")]
+    [InlineData("/api/orders/{id}/cancel", "post", "orders.write", "200 401 403 404 409 429")]
+    public async Task Every_operation_lists_its_statuses_and_the_scope_it_needs(string path, string method, string scope, string statuses)
+    {
+        using var document = await ReadDocumentAsync();
+        var operation = Operation(document, path, method);
+        var responses = operation.GetProperty("responses");
+        Assert.Equal(statuses.Split(' '), responses.EnumerateObject().Select(r => r.Name));
+        foreach (var error in responses.EnumerateObject().Where(r => r.Name[0] is '4' or '5'))
+        {
+            var schema = error.Value.GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString();
+            Assert.Equal(error.Name == "400" ? "#/components/schemas/ValidationProblem" : "#/components/schemas/Problem", schema);
+        }
+
+        Assert.True(responses.GetProperty("401").GetProperty("headers").TryGetProperty("WWW-Authenticate", out _));
+        Assert.True(responses.GetProperty("429").GetProperty("headers").TryGetProperty("Retry-After", out _));
+        var requirements = operation.GetProperty("security").EnumerateArray().ToList();
+        Assert.Equal([scope], Strings(requirements.Single(r => r.TryGetProperty("AccessToken", out _)).GetProperty("AccessToken")));
+    }
+
+    [Fact]
+    public async Task A_created_order_names_its_location()
+    {
+        using var document = await ReadDocumentAsync();
+        var created = Operation(document, "/api/orders", "post").GetProperty("responses").GetProperty("201");
+        Assert.True(created.GetProperty("headers").GetProperty("Location").GetProperty("required").GetBoolean());
     }
 
     private async Task<JsonDocument> ReadDocumentAsync()
@@ -45,6 +109,9 @@ public sealed class PlaceOrderOpenApiTests(ServiceFixture service)
         });
         return JsonDocument.Parse(await result.ReadAsTextAsync());
     }
+
+    private static JsonElement Operation(JsonDocument document, string path, string method) =>
+        document.RootElement.GetProperty("paths").GetProperty(path).GetProperty(method);
 
     private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 }

@@ -17,8 +17,9 @@ public sealed class UseCaseNameEndpoint : IEndpoint
                 TypedResults.Ok(await sender.Send(command, cancellationToken)))
             .WithName("UseCaseName")
             .WithTags("AreaName")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            // The statuses the service's own steps answer (400, 401, 403, 413, 415, 429) are documented for you;
+            // declare here only those the handler decides, e.g. .ProducesProblem(StatusCodes.Status404NotFound).
+            .WithSummary("UseCaseName");
 }
 
 /// <summary>What the client sends. Authorization is declared here and checked before validation.</summary>
