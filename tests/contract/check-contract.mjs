@@ -45,17 +45,17 @@ if (exchangesPath) {
     return compiled.get(pointer);
   };
   const token = (segment) => encodeURIComponent(String(segment).replaceAll("~", "~0").replaceAll("/", "~1"));
-  const templates = Object.keys(document.paths ?? {}).map((template) => ({
-    template,
-    pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`),
+  const routes = Object.keys(document.paths ?? {}).map((route) => ({
+    route,
+    pattern: new RegExp(`^${route.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`),
   }));
 
   for (const exchange of JSON.parse(readFileSync(exchangesPath, "utf8"))) {
     const label = `${exchange.method} ${exchange.path} -> ${exchange.status}`;
     const path = exchange.path.split("?")[0];
-    const match = templates.find((t) => t.pattern.test(path));
+    const match = routes.find((t) => t.pattern.test(path));
     const method = exchange.method.toLowerCase();
-    const operation = match && document.paths[match.template][method];
+    const operation = match && document.paths[match.route][method];
     if (!operation) {
       findings.push(`${label}: no operation in the document`);
       continue;
@@ -69,7 +69,7 @@ if (exchangesPath) {
     }
 
     const response = operation.responses[key];
-    const at = `/paths/${token(match.template)}/${method}/responses/${token(key)}`;
+    const at = `/paths/${token(match.route)}/${method}/responses/${token(key)}`;
     const headers = Object.fromEntries(Object.entries(exchange.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     for (const [name, header] of Object.entries(response.headers ?? {})) {
       const value = headers[name.toLowerCase()];

@@ -104,14 +104,59 @@ public abstract class AuthorizationServerTests(IServiceHostFixture service)
     public async Task The_code_flow_requires_pkce_with_s256(string? method, string complaint)
     {
         var url = method is null ? OAuthFlow.AuthorizeUrl(challenge: null) : OAuthFlow.AuthorizeUrl(OAuthFlow.Pkce().Verifier, method);
-        var result = await Host.Scenario(s =>
+        var location = await ReturnedErrorAsync(url);
+        Assert.Equal("invalid_request", OAuthFlow.QueryValue(location, "error"));
+        Assert.Contains(complaint, OAuthFlow.QueryValue(location, "error_description"), StringComparison.Ordinal);
+    }
+
+    [SkippableTheory]
+    [InlineData("&scope=orders.delete", "invalid_scope")]
+    [InlineData("&response_type=id_token", "unsupported_response_type")]
+    [InlineData("&prompt=login", "invalid_request")]
+    public async Task Errors_in_a_request_of_a_known_client_go_back_to_its_address_with_state_and_iss(string change, string error)
+    {
+        // The later of two values for one parameter would be ambiguous; the URL is built without the one changed.
+        var name = change[1..change.IndexOf('=', StringComparison.Ordinal)];
+        var url = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/connect/authorize",
+            Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri("http://x" + OAuthFlow.AuthorizeUrl(OAuthFlow.Pkce().Challenge)).Query)
+                .Where(p => p.Key != name).ToDictionary(p => p.Key, p => (string?)p.Value.ToString())) + change;
+        var location = await ReturnedErrorAsync(url);
+        Assert.Equal(error, OAuthFlow.QueryValue(location, "error"));
+    }
+
+    [SkippableFact]
+    public async Task A_loopback_redirect_address_is_accepted_on_any_port()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var (verifier, challenge) = OAuthFlow.Pkce();
+        const string redirect = "http://127.0.0.1:49152/callback";
+        var back = await flow.AuthorizeAsync(OAuthFlow.AuthorizeUrl(challenge, redirect: redirect), "alice", "alice-dev-password");
+        Assert.StartsWith(redirect + "?", back.ToString(), StringComparison.Ordinal);
+        var redemption = OAuthFlow.CodeRedemption(OAuthFlow.QueryValue(back, "code")!, verifier);
+        redemption["redirect_uri"] = redirect;
+        var (status, body) = await flow.TokenAsync(redemption);
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+
+        // Another path, or a host name rather than the address, is another address.
+        foreach (var other in new[] { "http://127.0.0.1:49152/other", "http://localhost:49152/callback" })
         {
-            s.Get.Url(url);
-            s.StatusCodeShouldBe(400);
-        });
-        var problem = await result.ReadProblemAsync(400);
-        Assert.Equal("invalid_request", problem.GetProperty("error").GetString());
-        Assert.Contains(complaint, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            var refused = await flow.SendAsync(HttpMethod.Get, OAuthFlow.AuthorizeUrl(challenge, redirect: other));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+    }
+
+    private async Task<Uri> ReturnedErrorAsync(string url)
+    {
+        using var flow = OAuthFlow.For(Host);
+        var response = await flow.SendAsync(HttpMethod.Get, url);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        // A token response type would have come back in the fragment, and so does its error.
+        var location = new Uri(response.Headers.Location!.ToString().Replace('#', '?'));
+        Assert.StartsWith(OAuthFlow.PublicRedirect + "?", location.ToString(), StringComparison.Ordinal);
+        Assert.Equal("state-123", OAuthFlow.QueryValue(location, "state"));
+        using var discovery = JsonDocument.Parse(await (await flow.SendAsync(HttpMethod.Get, "/.well-known/openid-configuration")).Content.ReadAsStringAsync());
+        Assert.Equal(discovery.RootElement.GetProperty("issuer").GetString(), OAuthFlow.QueryValue(location, "iss"));
+        return location;
     }
 
     [SkippableFact]
@@ -247,6 +292,8 @@ public abstract class AuthorizationServerTests(IServiceHostFixture service)
         using var flow = OAuthFlow.For(Host);
         using var discovery = JsonDocument.Parse(await (await flow.SendAsync(HttpMethod.Get, "/.well-known/openid-configuration")).Content.ReadAsStringAsync());
         Assert.Equal(["S256"], discovery.RootElement.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(e => e.GetString()));
+        // Only what the authorization endpoint honours is advertised.
+        Assert.Equal(["none"], discovery.RootElement.GetProperty("prompt_values_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("http://localhost:5080/", discovery.RootElement.GetProperty("issuer").GetString());
         using var keys = JsonDocument.Parse(await (await flow.SendAsync(HttpMethod.Get, "/.well-known/jwks")).Content.ReadAsStringAsync());
         Assert.NotEmpty(keys.RootElement.GetProperty("keys").EnumerateArray());

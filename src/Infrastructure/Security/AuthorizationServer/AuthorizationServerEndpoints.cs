@@ -33,8 +33,18 @@ internal static class AuthorizationServerEndpoints
             .RequireRateLimiting(RateLimitPolicies.Credentials);
     }
 
-    private static async Task<IResult> AuthorizeAsync(HttpContext http, IUserDirectory users, IOptions<Security.AuthOptions> auth)
+    private static async Task<IResult> AuthorizeAsync(
+        HttpContext http,
+        IUserDirectory users,
+        IOptions<Security.AuthOptions> auth,
+        IOpenIddictApplicationManager clients,
+        IOptions<OpenIddict.Server.OpenIddictServerOptions> server)
     {
+        if (await ReturnedErrorAsync(http, clients, server) is { } returned)
+        {
+            return returned;
+        }
+
         if (RejectedRequest(http) is { } rejected)
         {
             return rejected;
@@ -169,6 +179,37 @@ internal static class AuthorizationServerEndpoints
             _ => [Destinations.AccessToken],
         });
         return identity;
+    }
+
+    /// <summary>
+    /// An error in an authorization request whose client and redirect address are known good goes back to that
+    /// address (RFC 6749 §4.1.2.1) with <c>state</c> and <c>iss</c> (RFC 9207), so the app can tell the user;
+    /// only an error about the client or the address itself stays here (<see cref="RejectedRequest"/>).
+    /// </summary>
+    private static async Task<IResult?> ReturnedErrorAsync(
+        HttpContext http, IOpenIddictApplicationManager clients, IOptions<OpenIddict.Server.OpenIddictServerOptions> server)
+    {
+        if (http.GetOpenIddictServerResponse() is not { Error: { } error } response
+            || http.GetOpenIddictServerRequest() is not { ClientId: { Length: > 0 } clientId, RedirectUri: { Length: > 0 } redirect } request
+            || await clients.FindByClientIdAsync(clientId, http.RequestAborted) is not { } client
+            || !await clients.ValidateRedirectUriAsync(client, redirect, http.RequestAborted))
+        {
+            return null;
+        }
+
+        var parameters = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            [Parameters.Error] = error,
+            [Parameters.ErrorDescription] = response.ErrorDescription,
+            [Parameters.State] = request.State,
+            [Parameters.Iss] = (server.Value.Issuer ?? new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/")).AbsoluteUri,
+        };
+        var query = QueryString.Create(parameters.Where(p => !string.IsNullOrEmpty(p.Value)));
+        // Where the response would have gone: the fragment for response_mode=fragment and for token responses.
+        var fragment = request.ResponseMode == ResponseModes.Fragment
+            || (request.ResponseMode is null && request.ResponseType?.Contains(ResponseTypes.Token, StringComparison.Ordinal) == true);
+        var separator = fragment ? "#" : redirect.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+        return Results.Redirect(redirect + separator + query.Value![1..]);
     }
 
     /// <summary>The error OpenIddict found in a request it could not send back to the client, as problem+json.</summary>

@@ -51,7 +51,8 @@ public static class AuthorizationServerSetup
                 core.ReplaceApplicationStore<OAuthClient, OAuthClientStore>(ServiceLifetime.Singleton)
                     .ReplaceAuthorizationStore<OAuthAuthorization, OAuthAuthorizationStore>(ServiceLifetime.Singleton)
                     .ReplaceScopeStore<OAuthScope, OAuthScopeStore>(ServiceLifetime.Singleton)
-                    .ReplaceTokenStore<OAuthToken, OAuthTokenStore>(ServiceLifetime.Singleton);
+                    .ReplaceTokenStore<OAuthToken, OAuthTokenStore>(ServiceLifetime.Singleton)
+                    .ReplaceApplicationManager<OAuthClient, LoopbackRedirects>();
             })
             .AddServer(server =>
             {
@@ -72,6 +73,9 @@ public static class AuthorizationServerSetup
                     // S256 only: "plain" would hand the verifier to whoever sees the authorization request.
                     o.CodeChallengeMethods.Clear();
                     o.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                    // Advertised is what AuthorizeAsync honours: prompt=none (login_required when signed out).
+                    o.PromptValues.Clear();
+                    o.PromptValues.Add(PromptValues.None);
                 });
 
                 // A redeemed refresh token presented again is reuse, not a retry: it revokes the whole grant.

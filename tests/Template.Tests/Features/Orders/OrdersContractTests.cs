@@ -127,10 +127,10 @@ public sealed class OrdersContractTests : IAsyncLifetime
         }
     }
 
-    private HashSet<int> Seen(string method, string template)
+    private HashSet<int> Seen(string method, string route)
     {
         var pattern = new System.Text.RegularExpressions.Regex(
-            "^" + System.Text.RegularExpressions.Regex.Replace(template, "\\{[^}]+\\}", "[^/]+") + "$");
+            "^" + System.Text.RegularExpressions.Regex.Replace(route, "\\{[^}]+\\}", "[^/]+") + "$");
         return [.. exchanges
             .Where(e => string.Equals((string)e["method"]!, method, StringComparison.OrdinalIgnoreCase)
                 && pattern.IsMatch(((string)e["path"]!).Split('?')[0]))
