@@ -27,7 +27,11 @@ if (!validity.valid) {
 const lint = spawnSync(process.execPath,
   [join(here, "node_modules", "@redocly", "cli", "bin", "cli.js"), "lint", "--config", join(here, "redocly.yaml"),
     "--max-problems", "100", documentPath],
-  { encoding: "utf8", timeout: 120_000, env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" } });
+  {
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+  });
 // A warning is a finding too: the document is to pass the recommended rules cleanly.
 if (lint.status !== 0 || /You have \d+ warnings?/.test(lint.stdout + lint.stderr)) {
   findings.push(`Redocly lint (exit ${lint.status ?? lint.signal}):\n${lint.stdout}${lint.stderr}`);
@@ -64,7 +68,8 @@ if (exchangesPath) {
     const status = String(exchange.status);
     const key = [status, `${status[0]}XX`, "default"].find((k) => operation.responses?.[k]);
     if (!key) {
-      findings.push(`${label}: status not documented (documented: ${Object.keys(operation.responses ?? {}).join(", ")})`);
+      const documented = Object.keys(operation.responses ?? {}).join(", ");
+      findings.push(`${label}: status not documented (documented: ${documented})`);
       continue;
     }
 
@@ -102,7 +107,8 @@ if (exchangesPath) {
     }
     const validate = validatorAt(`${at}/content/${token(mediaType)}/schema`);
     if (!validate(body)) {
-      findings.push(`${label}: body does not match the schema: ${ajv.errorsText(validate.errors)}\n  ${exchange.body.slice(0, 500)}`);
+      const sample = exchange.body.slice(0, 500);
+      findings.push(`${label}: body does not match the schema: ${ajv.errorsText(validate.errors)}\n  ${sample}`);
     }
   }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -9,7 +10,8 @@ namespace Template.Infrastructure.OpenApi;
 /// </summary>
 internal sealed class ContractSchemas : IOpenApiSchemaTransformer
 {
-    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(
+        OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(context);
@@ -19,8 +21,7 @@ internal sealed class ContractSchemas : IOpenApiSchemaTransformer
             // One schema per enum, shared: where a member may be null, the framework puts the null beside it
             // (oneOf), so a null in the enum itself would match both branches and fail every null.
             schema.Type = JsonSchemaType.String;
-            var values = schema.Enum.Where(value => value is not null && value.GetValueKind() != System.Text.Json.JsonValueKind.Null).ToList();
-            schema.Enum = values;
+            schema.Enum = [.. schema.Enum.Where(v => v is not null && v.GetValueKind() != JsonValueKind.Null)];
         }
 
         if (schema.Required is { Count: > 0 } required)

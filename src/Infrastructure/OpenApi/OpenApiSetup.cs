@@ -14,10 +14,10 @@ public sealed class OpenApiDocumentOptions
     /// <summary>The document's title; empty: the application's name.</summary>
     public string? Title { get; set; }
 
-    [Required(AllowEmptyStrings = false, ErrorMessage = "OpenApi:Description is required: the document's info.description.")]
+    [Required(ErrorMessage = "OpenApi:Description is required: the document's info.description.")]
     public string Description { get; set; } = "";
 
-    [Required(AllowEmptyStrings = false, ErrorMessage = "OpenApi:LicenseName is required: the document's info.license.name.")]
+    [Required(ErrorMessage = "OpenApi:LicenseName is required: the document's info.license.name.")]
     public string LicenseName { get; set; } = "";
 
     /// <summary>An SPDX identifier such as <c>MIT</c>, or empty.</summary>
@@ -49,7 +49,7 @@ public static class OpenApiSetup
         return services;
     }
 
-    /// <summary>Describes the operations tagged <paramref name="tag"/> (an area's <c>WithTags</c>) in the document.</summary>
+    /// <summary>Describes the operations tagged <paramref name="tag"/> (an area's <c>WithTags</c>).</summary>
     public static IServiceCollection DescribeApiTag(this IServiceCollection services, string tag, string description) =>
         services.Configure<OpenApiOptions>("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
@@ -62,10 +62,12 @@ public static class OpenApiSetup
         }));
 }
 
-/// <summary><c>info</c> from settings, servers without a trailing slash, and the problem schemas every operation uses.</summary>
-internal sealed class DocumentInfo(IOptions<OpenApiDocumentOptions> options, IHostEnvironment environment) : IOpenApiDocumentTransformer
+/// <summary><c>info</c> from settings, server URLs without a trailing slash, and the problem schemas.</summary>
+internal sealed class DocumentInfo(IOptions<OpenApiDocumentOptions> options, IHostEnvironment environment)
+    : IOpenApiDocumentTransformer
 {
-    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(
+        OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         var settings = options.Value;

@@ -39,7 +39,8 @@ internal static class OperationRequests
         }
 
         using var scope = services.CreateScope();
-        return scope.ServiceProvider.GetService(typeof(FluentValidation.IValidator<>).MakeGenericType(request)) is not null;
+        var validator = typeof(FluentValidation.IValidator<>).MakeGenericType(request);
+        return scope.ServiceProvider.GetService(validator) is not null;
     }
 
     public static bool Has<TMetadata>(ApiDescription description) =>

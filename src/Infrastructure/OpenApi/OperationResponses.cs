@@ -22,7 +22,8 @@ internal sealed class OperationResponses(
     IOptions<RateLimitingOptions> rateLimits,
     ServiceBackends backends) : IOpenApiOperationTransformer
 {
-    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(
+        OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentNullException.ThrowIfNull(context);
@@ -42,7 +43,8 @@ internal sealed class OperationResponses(
 
         if (OperationRequests.Policies(description) is not null)
         {
-            Problem(responses, document, StatusCodes.Status401Unauthorized).Headers![HeaderNames.WWWAuthenticate] = Header(
+            var unauthorized = Problem(responses, document, StatusCodes.Status401Unauthorized);
+            unauthorized.Headers![HeaderNames.WWWAuthenticate] = Header(
                 "The scheme to authenticate with; error=\"invalid_token\" when the token sent was refused (RFC 6750).");
             Problem(responses, document, StatusCodes.Status403Forbidden);
         }
@@ -57,14 +59,14 @@ internal sealed class OperationResponses(
 
         if (RateLimited(description))
         {
-            Problem(responses, document, StatusCodes.Status429TooManyRequests).Headers![HeaderNames.RetryAfter] = Header(
-                "Seconds to wait before trying again.");
+            var tooMany = Problem(responses, document, StatusCodes.Status429TooManyRequests);
+            tooMany.Headers![HeaderNames.RetryAfter] = RetryAfter;
         }
 
         if (backends.UsesRedis)
         {
-            Problem(responses, document, StatusCodes.Status503ServiceUnavailable).Headers![HeaderNames.RetryAfter] = Header(
-                "Seconds to wait before trying again.");
+            var unavailable = Problem(responses, document, StatusCodes.Status503ServiceUnavailable);
+            unavailable.Headers![HeaderNames.RetryAfter] = RetryAfter;
         }
 
         foreach (var (status, response) in responses)
@@ -84,12 +86,15 @@ internal sealed class OperationResponses(
         return Task.CompletedTask;
     }
 
+    private static OpenApiHeader RetryAfter => Header("Seconds to wait before trying again.");
+
     private bool RateLimited(Microsoft.AspNetCore.Mvc.ApiExplorer.ApiDescription description)
     {
         var settings = rateLimits.Value;
         return settings.Enabled
             && !OperationRequests.Has<DisableRateLimitingAttribute>(description)
-            && (!string.IsNullOrEmpty(settings.GlobalPolicy) || OperationRequests.Has<EnableRateLimitingAttribute>(description));
+            && (!string.IsNullOrEmpty(settings.GlobalPolicy)
+                || OperationRequests.Has<EnableRateLimitingAttribute>(description));
     }
 
     private OpenApiResponse Problem(OpenApiResponses responses, OpenApiDocument? document, int status)

@@ -16,7 +16,8 @@ internal sealed class OperationSecurity(SecurityFeatures features, IAuthorizatio
     public const string DevelopmentUser = "DevelopmentUser";
     public const string GatewayUser = "GatewayUser";
 
-    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(
+        OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentNullException.ThrowIfNull(context);
@@ -41,15 +42,20 @@ internal sealed class OperationSecurity(SecurityFeatures features, IAuthorizatio
         })];
         if (scopes.Count > 0)
         {
-            operation.Description = Join(operation.Description, $"An access token needs the scope {string.Join(" and ", scopes)}.");
+            var needed = $"An access token needs the scope {string.Join(" and ", scopes)}.";
+            operation.Description = string.IsNullOrEmpty(operation.Description)
+                ? needed
+                : $"{operation.Description}\n\n{needed}";
         }
     }
 
-    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(
+        OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         document.Components ??= new OpenApiComponents();
-        var schemes = document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
+        var schemes = document.Components.SecuritySchemes ??=
+            new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
         foreach (var scheme in Schemes())
         {
             // The embedded authorization server may already have described the access token scheme.
@@ -60,7 +66,8 @@ internal sealed class OperationSecurity(SecurityFeatures features, IAuthorizatio
                     Type = SecuritySchemeType.Http,
                     Scheme = "bearer",
                     BearerFormat = "JWT",
-                    Description = "An access token (RFC 9068 JWT) from the configured authority, in Authorization: Bearer.",
+                    Description = "An access token (RFC 9068 JWT) from the configured authority, "
+                        + "in Authorization: Bearer.",
                 },
                 DevelopmentUser => new OpenApiSecurityScheme
                 {
@@ -74,7 +81,8 @@ internal sealed class OperationSecurity(SecurityFeatures features, IAuthorizatio
                     Type = SecuritySchemeType.ApiKey,
                     In = ParameterLocation.Header,
                     Name = features.GatewayUserHeader,
-                    Description = "Set by a trusted gateway only (Gateway:TrustedGateways); from anyone else it is refused.",
+                    Description = "Set by a trusted gateway only (Gateway:TrustedGateways); "
+                        + "from anyone else it is refused.",
                 },
             });
         }
@@ -99,6 +107,4 @@ internal sealed class OperationSecurity(SecurityFeatures features, IAuthorizatio
             yield return DevelopmentUser;
         }
     }
-
-    private static string Join(string? first, string second) => string.IsNullOrEmpty(first) ? second : $"{first}\n\n{second}";
 }

@@ -16,7 +16,8 @@ internal static class ProblemSchemas
 
     public static OpenApiSchemaReference ProblemReference(OpenApiDocument? document) => new(Problem, document);
 
-    public static OpenApiSchemaReference ValidationProblemReference(OpenApiDocument? document) => new(ValidationProblem, document);
+    public static OpenApiSchemaReference ValidationProblemReference(OpenApiDocument? document) =>
+        new(ValidationProblem, document);
 
     public static void AddTo(OpenApiDocument document)
     {
@@ -35,30 +36,39 @@ internal static class ProblemSchemas
     {
         var properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
         {
-            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference", Description = "What kind of problem this is." },
-            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A short summary of the kind of problem." },
-            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "400", Maximum = "599" },
-            ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "What went wrong with this request." },
-            ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The method and path of the request." },
-            ["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The W3C trace id, as in the service's logs." },
+            ["type"] = Text("What kind of problem this is.", "uri-reference"),
+            ["title"] = Text("A short summary of the kind of problem."),
+            ["status"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Integer, Format = "int32", Minimum = "400", Maximum = "599",
+            },
+            ["detail"] = Text("What went wrong with this request."),
+            ["instance"] = Text("The method and path of the request."),
+            ["traceId"] = Text("The W3C trace id, as in the service's logs."),
         };
         var required = new HashSet<string>(StringComparer.Ordinal) { "type", "title", "status", "traceId" };
         if (validation)
         {
-            properties["errors"] = Keyed("Messages in the caller's language, keyed by the JSON path, parameter or header the client sent.");
-            properties["codes"] = Keyed("Stable error codes (such as required, type or maximum_length), keyed like errors.");
+            properties["errors"] = Keyed(
+                "Messages in the caller's language, keyed by the JSON path, parameter or header the client sent.");
+            properties["codes"] = Keyed(
+                "Stable error codes (such as required, type or maximum_length), keyed like errors.");
         }
 
         return new OpenApiSchema
         {
             Type = JsonSchemaType.Object,
             Description = validation
-                ? "A request the service refused: errors and codes name each refused value; a body that is not JSON at all has neither."
+                ? "A request the service refused: errors and codes name each refused value; "
+                    + "a body that is not JSON at all has neither."
                 : "An error (RFC 9457 problem details).",
             Properties = properties,
             Required = required,
         };
     }
+
+    private static OpenApiSchema Text(string description, string? format = null) =>
+        new() { Type = JsonSchemaType.String, Format = format, Description = description };
 
     private static OpenApiSchema Keyed(string description) => new()
     {

@@ -10,13 +10,15 @@ public static class NodeTools
 {
     private static readonly SemaphoreSlim Install = new(1, 1);
 
-    public static string Folder => Path.GetDirectoryName(RepositoryFiles.FindAbove(Path.Combine("tests", "contract", "package.json")))!;
+    public static string Folder =>
+        Path.GetDirectoryName(RepositoryFiles.FindAbove(Path.Combine("tests", "contract", "package.json")))!;
 
-    /// <summary>Runs <c>node</c> with <paramref name="arguments"/> in <see cref="Folder"/>; the exit code and all it printed.</summary>
+    /// <summary>Runs <c>node</c> with <paramref name="arguments"/> in <see cref="Folder"/>: exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
     {
         var node = Executable("node");
-        Prerequisites.SkipOrFailWhen(node is null, "node", "Node.js test skipped: node was not found (apt-get install nodejs npm; .ci/run installs it).");
+        Prerequisites.SkipOrFailWhen(node is null, "node",
+            "Node.js test skipped: node was not found (apt-get install nodejs npm; .ci/run installs it).");
         await EnsureInstalledAsync();
         return await RunProcessAsync(node!, arguments);
     }
@@ -32,7 +34,8 @@ public static class NodeTools
             }
 
             var npm = Executable("npm");
-            Prerequisites.SkipOrFailWhen(npm is null, "npm", "Node.js test skipped: npm was not found (apt-get install npm).");
+            Prerequisites.SkipOrFailWhen(npm is null, "npm",
+                "Node.js test skipped: npm was not found (apt-get install npm).");
             var (exit, output) = await RunProcessAsync(npm!, ["ci", "--no-audit", "--no-fund"]);
             Prerequisites.SkipOrFailWhen(exit != 0, "npm ci", $"npm ci in {Folder} failed ({exit}):\n{output}");
         }

@@ -12,11 +12,13 @@ namespace Template.Infrastructure.Security.AuthorizationServer;
 /// </summary>
 internal sealed class AuthorizationServerOpenApi(IOptions<OpenIddictServerOptions> server) : IOpenApiDocumentTransformer
 {
-    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(
+        OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         var options = server.Value;
-        var scopes = options.Scopes.Order(StringComparer.Ordinal).ToDictionary(s => s, Describe, StringComparer.Ordinal);
+        var scopes = options.Scopes.Order(StringComparer.Ordinal)
+            .ToDictionary(s => s, Describe, StringComparer.Ordinal);
         var token = Address(options.Issuer, AuthorizationEndpoints.Token);
         document.Components ??= new OpenApiComponents();
         (document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal))

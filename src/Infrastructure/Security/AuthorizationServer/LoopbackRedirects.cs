@@ -16,7 +16,8 @@ internal sealed class LoopbackRedirects(
     IOpenIddictApplicationStore<OAuthClient> store)
     : OpenIddictApplicationManager<OAuthClient>(cache, logger, options, store)
 {
-    public override async ValueTask<bool> ValidateRedirectUriAsync(OAuthClient application, string uri, CancellationToken cancellationToken = default)
+    public override async ValueTask<bool> ValidateRedirectUriAsync(
+        OAuthClient application, string uri, CancellationToken cancellationToken = default)
     {
         if (await base.ValidateRedirectUriAsync(application, uri, cancellationToken))
         {
@@ -45,5 +46,7 @@ internal sealed class LoopbackRedirects(
 
     // An IP literal over http only: "localhost" may resolve elsewhere (RFC 8252 §8.3), and is matched exactly.
     private static bool IsLoopbackLiteral(Uri uri) =>
-        uri.Scheme == Uri.UriSchemeHttp && uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && uri.IsLoopback;
+        uri.Scheme == Uri.UriSchemeHttp
+        && uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+        && uri.IsLoopback;
 }

@@ -47,7 +47,8 @@ public sealed class OrdersContractTests : IAsyncLifetime
         var readOnly = Token("alice", "orders.read");
 
         // PlaceOrder: its rules, a body that is no JSON, no credential, a refused token, a missing scope, size, type.
-        await Send(s => s.Post.Json(new { customerEmail = "no", lines = new object?[] { null }, currency = 5 }).ToUrl("/api/orders"), As("alice"));
+        var broken = new { customerEmail = "no", lines = new object?[] { null }, currency = 5 };
+        await Send(s => s.Post.Json(broken).ToUrl("/api/orders"), As("alice"));
         await Send(s => s.Post.Text("{\"customerEmail\":").ToUrl("/api/orders"), As("alice"), Json);
         await Send(s => s.Post.Json(OrdersApi.ValidOrder()).ToUrl("/api/orders"));
         await Send(s => s.Post.Json(OrdersApi.ValidOrder()).ToUrl("/api/orders"), Bearer("not-a-token"));
@@ -69,11 +70,13 @@ public sealed class OrdersContractTests : IAsyncLifetime
         // refuses, the header it requires, the note's length, a body over the limit.
         var store = host.Services.GetRequiredService<IOrderStore>();
         await Eventually.HoldsAsync(
-            async () => (await store.FindAsync(id, CancellationToken.None))?.Status == OrderStatus.Confirmed, () => "The order was not confirmed.");
+            async () => (await store.FindAsync(id, CancellationToken.None))?.Status == OrderStatus.Confirmed,
+            () => "The order was not confirmed.");
         var version = (await store.FindAsync(id, CancellationToken.None))!.Version;
-        await Send(s => s.Put.Json(new { note = "Ring twice" }).ToUrl($"{url}/note"), As("alice"), IfMatch($"\"{version}\""));
-        await Send(s => s.Put.Json(new { note = "Stale" }).ToUrl($"{url}/note"), As("alice"), IfMatch($"\"{version}\""));
-        await Send(s => s.Put.Text(new string('x', 1_100_000)).ToUrl($"{url}/note"), As("alice"), IfMatch("\"1\""), Json);
+        var current = IfMatch($"\"{version}\"");
+        await Send(s => s.Put.Json(new { note = "Ring twice" }).ToUrl($"{url}/note"), As("alice"), current);
+        await Send(s => s.Put.Json(new { note = "Stale" }).ToUrl($"{url}/note"), As("alice"), current);
+        await Send(s => s.Put.Text(new string('x', 1_100_000)).ToUrl($"{url}/note"), As("alice"), current, Json);
         await Send(s => s.Put.Json(new { note = new string('n', 501) }).ToUrl($"{url}/note"), As("alice"));
         await Send(s => s.Put.Json(new { note = "x" }).ToUrl($"{unknown}/note"), As("alice"), IfMatch("\"1\""));
         await Send(s => s.Put.Text("note").ToUrl($"{url}/note"), As("alice"), IfMatch("\"1\""));
@@ -113,19 +116,38 @@ public sealed class OrdersContractTests : IAsyncLifetime
             Directory.Delete(folder, recursive: true);
         }
 
-        // The walk reached every status each operation documents, except 503 (Redis is not in this host).
+        // The walk reached every status each operation it walks documents, except 503 (Redis is not in this host).
         using var parsed = JsonDocument.Parse(document);
-        foreach (var path in parsed.RootElement.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/api/orders", StringComparison.Ordinal)))
+        var checkedOperations = new List<string?>();
+        foreach (var path in parsed.RootElement.GetProperty("paths").EnumerateObject())
         {
             foreach (var operation in path.Value.EnumerateObject())
             {
+                var operationId = operation.Value.TryGetProperty("operationId", out var named) ? named.GetString() : null;
+                if (!Walked.Contains(operationId))
+                {
+                    continue;
+                }
+
+                checkedOperations.Add(operationId);
                 var seen = Seen(operation.Name, path.Name);
-                var documented = operation.Value.GetProperty("responses").EnumerateObject().Select(r => int.Parse(r.Name, System.Globalization.CultureInfo.InvariantCulture));
-                Assert.All(documented.Where(status => status != 503 && (status != 429 || path.Name == "/api/orders" && operation.Name == "post")),
-                    status => Assert.True(seen.Contains(status), $"{operation.Name} {path.Name}: {status} never seen ({string.Join(", ", seen)})"));
+                var documented = operation.Value.GetProperty("responses").EnumerateObject()
+                    .Select(r => int.Parse(r.Name, System.Globalization.CultureInfo.InvariantCulture));
+                // 429 is reached on PlaceOrder, whose strict limit is small; the global limit applies alike elsewhere.
+                var placing = path.Name == "/api/orders" && operation.Name == "post";
+                var expected = documented.Where(status => status != 503 && (status != 429 || placing));
+                var label = $"{operation.Name} {path.Name}";
+                Assert.All(expected, status =>
+                    Assert.True(seen.Contains(status), $"{label}: {status} never seen ({string.Join(", ", seen)})"));
             }
         }
+
+        Assert.Equal(Walked.Order(), checkedOperations.Order());
     }
+
+    // The sample's operations; a slice added to the area has a walk of its own to write.
+    private static readonly HashSet<string?> Walked =
+        ["PlaceOrder", "ListOrders", "GetOrder", "ChangeOrderNote", "CancelOrder"];
 
     private HashSet<int> Seen(string method, string route)
     {
@@ -139,11 +161,13 @@ public sealed class OrdersContractTests : IAsyncLifetime
 
     private async Task<string> ShippedOrderAsync()
     {
-        var order = JsonDocument.Parse(await Send(s => s.Post.Json(OrdersApi.ValidOrder()).ToUrl("/api/orders"), false, As("alice")));
+        var placed = await Send(s => s.Post.Json(OrdersApi.ValidOrder()).ToUrl("/api/orders"), false, As("alice"));
+        var order = JsonDocument.Parse(placed);
         var id = order.RootElement.GetProperty("id").GetGuid();
         var store = host.Services.GetRequiredService<IOrderStore>();
-        var placed = (await store.FindAsync(id, CancellationToken.None))!;
-        Assert.True(await store.ReplaceAsync(placed, placed with { Status = OrderStatus.Shipped, Version = placed.Version + 1 }, CancellationToken.None));
+        var stored = (await store.FindAsync(id, CancellationToken.None))!;
+        var shipped = stored with { Status = OrderStatus.Shipped, Version = stored.Version + 1 };
+        Assert.True(await store.ReplaceAsync(stored, shipped, CancellationToken.None));
         return $"/api/orders/{id}";
     }
 
@@ -151,13 +175,15 @@ public sealed class OrdersContractTests : IAsyncLifetime
 
     private static Action<Scenario> As(string user) => s => s.As(user);
 
-    private static Action<Scenario> Bearer(string token) => s => s.WithRequestHeader("Authorization", $"Bearer {token}");
+    private static Action<Scenario> Bearer(string token) =>
+        s => s.WithRequestHeader("Authorization", $"Bearer {token}");
 
     private static Action<Scenario> IfMatch(string version) => s => s.WithRequestHeader("If-Match", version);
 
     private static void Json(Scenario scenario) => scenario.WithRequestHeader("Content-Type", "application/json");
 
-    private Task<string> Send(Action<Scenario> request, params Action<Scenario>[] extras) => Send(request, record: true, extras);
+    private Task<string> Send(Action<Scenario> request, params Action<Scenario>[] extras) =>
+        Send(request, record: true, extras);
 
     private async Task<string> Send(Action<Scenario> request, bool record, params Action<Scenario>[] extras)
     {
