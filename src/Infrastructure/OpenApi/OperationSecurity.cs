@@ -87,6 +87,18 @@ internal sealed class OperationSecurity(SecurityFeatures features, IAuthorizatio
             });
         }
 
+        // Only the schemes some operation takes: a service with no protected operation yet lists none.
+        var used = (document.Paths ?? []).Values
+            .SelectMany(path => path.Operations?.Values.AsEnumerable() ?? [])
+            .SelectMany(operation => operation.Security ?? [])
+            .SelectMany(requirement => requirement.Keys)
+            .Select(reference => reference.Reference.Id)
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var unused in schemes.Keys.Where(name => !used.Contains(name)).ToList())
+        {
+            schemes.Remove(unused);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -299,6 +299,23 @@ public abstract class AuthorizationServerTests(IServiceHostFixture service)
         Assert.NotEmpty(keys.RootElement.GetProperty("keys").EnumerateArray());
     }
 
+    [SkippableFact]
+    public async Task Discovery_names_its_endpoints_from_the_issuer_whatever_host_the_request_names()
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url("/.well-known/openid-configuration");
+            s.ConfigureHttpContext(context => context.Request.Host = new Microsoft.AspNetCore.Http.HostString("attacker.example"));
+            s.StatusCodeShouldBe(200);
+        });
+        using var discovery = JsonDocument.Parse(await result.ReadAsTextAsync());
+        var issuer = discovery.RootElement.GetProperty("issuer").GetString()!;
+        foreach (var endpoint in new[] { "authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint", "revocation_endpoint" })
+        {
+            Assert.StartsWith(issuer, discovery.RootElement.GetProperty(endpoint).GetString(), StringComparison.Ordinal);
+        }
+    }
+
     private Task<string> CallMeAsync(string accessToken, int status) => OAuthFlow.CallMeAsync(Host, accessToken, status);
 }
 

@@ -19,6 +19,7 @@ public sealed class ProbeEndpoints : IEndpoint
     public const string Validate = "/_probe/validate";
     public const string Me = "/_probe/me";
     public const string Webhook = "/_probe/webhook";
+    public const string Caller = "/_probe/caller";
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -27,6 +28,10 @@ public sealed class ProbeEndpoints : IEndpoint
         app.MapMethods(Me, [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete],
             ([Microsoft.AspNetCore.Mvc.FromServices] Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id)).RequireAuthorization().WithTags("Probe").ExcludeFromDescription();
         app.MapPost(Webhook, () => TypedResults.NoContent()).WithTags("Probe").ExcludeFromDescription();
+        // In the document as a protected operation, so its security schemes are there whatever areas exist.
+        app.MapGet(Caller, ([Microsoft.AspNetCore.Mvc.FromServices] Template.Infrastructure.Security.IRequestCaller caller) =>
+                TypedResults.Ok(caller.Id))
+            .RequireAuthorization().WithTags("Probe").WithName("ProbeCaller").WithSummary("Who the caller is");
         // The service's validation step around a test validator: the contract without the sample area.
         app.MapPost(Validate, async (SignupProbe request, CancellationToken cancellationToken) =>
         {

@@ -85,6 +85,7 @@ public static class AuthorizationServerSetup
                     .SetAuthorizationCodeLifetime(options.AuthorizationCodeLifetime);
                 server.RegisterScopes([.. IdentityScopes, .. options.Clients.SelectMany(c => c.Scopes).Distinct(StringComparer.Ordinal)]);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.Email, Claims.Role);
+                server.AddEventHandler(DiscoveryFromIssuer.Descriptor);
 
                 if (!string.IsNullOrWhiteSpace(options.SigningCertificatePath))
                 {
