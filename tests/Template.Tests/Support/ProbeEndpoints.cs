@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -23,14 +24,14 @@ public sealed class ProbeEndpoints : IEndpoint
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost(Echo, (EchoRequest request) => TypedResults.Ok(request)).WithTags("Probe").WithName("ProbeEcho").WithSummary("Echo the request").AllowAnonymous();
+        app.MapPost(Echo, (EchoRequest request) => TypedResults.Ok(request))
+            .WithTags("Probe").WithName("ProbeEcho").WithSummary("Echo the request").AllowAnonymous();
         app.MapGet(Query, (int page) => TypedResults.Ok(page)).WithTags("Probe").ExcludeFromDescription();
         app.MapMethods(Me, [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete],
             ([Microsoft.AspNetCore.Mvc.FromServices] Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id)).RequireAuthorization().WithTags("Probe").ExcludeFromDescription();
         app.MapPost(Webhook, () => TypedResults.NoContent()).WithTags("Probe").ExcludeFromDescription();
         // In the document as a protected operation, so its security schemes are there whatever areas exist.
-        app.MapGet(Caller, ([Microsoft.AspNetCore.Mvc.FromServices] Template.Infrastructure.Security.IRequestCaller caller) =>
-                TypedResults.Ok(caller.Id))
+        app.MapGet(Caller, ([FromServices] Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id))
             .RequireAuthorization().WithTags("Probe").WithName("ProbeCaller").WithSummary("Who the caller is");
         // The service's validation step around a test validator: the contract without the sample area.
         app.MapPost(Validate, async (SignupProbe request, CancellationToken cancellationToken) =>
