@@ -23,6 +23,7 @@ public sealed class AuthorizationServerDeploymentTests
     [InlineData("AuthorizationServer:Users:0:Id", "alice", "AuthorizationServer:Users lists development users")]
     [InlineData("AuthorizationServer:Clients:0:ClientSecret", "dev-secret-service-client-change-me", "uses a development default")]
     [InlineData("AuthorizationServer:Clients:0:ClientSecret", "short-secret", "shorter than 32 characters")]
+    [InlineData("AuthorizationServer:ApiReferenceClient", "service", "AuthorizationServer:ApiReferenceClient 'service' must name a public client")]
     public void Production_refuses_to_start_with_what_is_only_fit_for_development(string key, string value, string named)
     {
         var settings = new Dictionary<string, string?>

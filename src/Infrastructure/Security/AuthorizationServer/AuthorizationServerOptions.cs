@@ -37,8 +37,20 @@ public sealed class AuthorizationServerOptions : IValidatableObject
 
     public IList<OAuthClientOptions> Clients { get; } = [];
 
+    /// <summary>
+    /// The public client the API reference (<c>/scalar/v1</c>, Development) signs in with, authorization code + PKCE
+    /// at its first redirect address; empty: the reference page asks for a token instead.
+    /// </summary>
+    public string? ApiReferenceClient { get; set; }
+
     /// <summary>Users who can sign in on the login page, for development only (refused in Production).</summary>
     public IList<DevelopmentUser> Users { get; } = [];
+
+    /// <summary>A public client with the authorization code grant and somewhere to return to.</summary>
+    private static bool SignsInFromABrowser(OAuthClientOptions? client) =>
+        client is { RedirectUris.Count: > 0 }
+        && string.IsNullOrEmpty(client.ClientSecret)
+        && client.Grants.Contains("authorization_code", StringComparer.Ordinal);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -67,6 +79,14 @@ public sealed class AuthorizationServerOptions : IValidatableObject
         foreach (var duplicate in Clients.GroupBy(c => c.ClientId, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             yield return new ValidationResult($"AuthorizationServer:Clients has the client id '{duplicate.Key}' more than once.", [nameof(Clients)]);
+        }
+
+        if (!string.IsNullOrEmpty(ApiReferenceClient) && !SignsInFromABrowser(Clients.FirstOrDefault(c => c.ClientId == ApiReferenceClient)))
+        {
+            yield return new ValidationResult(
+                $"AuthorizationServer:ApiReferenceClient '{ApiReferenceClient}' must name a public client of "
+                + "AuthorizationServer:Clients with the authorization_code grant and a redirect address.",
+                [nameof(ApiReferenceClient)]);
         }
 
         foreach (var (user, index) in Users.Select((u, i) => (u, i)))

@@ -40,6 +40,7 @@ public static class AuthorizationServerSetup
         services.AddRecurringJob("oauth-prune", Hangfire.Cron.Hourly(), new PruneAuthorizationRecordsCommand());
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1",
             openApi => openApi.AddDocumentTransformer<AuthorizationServerOpenApi>());
+        services.AddSingleton<IConfigureOptions<Scalar.AspNetCore.ScalarOptions>, ApiReferenceSignIn>();
 
         services.AddOpenIddict()
             .AddCore(core =>
