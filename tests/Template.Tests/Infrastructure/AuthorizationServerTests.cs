@@ -112,7 +112,7 @@ public abstract class AuthorizationServerTests(IServiceHostFixture service)
     [SkippableTheory]
     [InlineData("&scope=orders.delete", "invalid_scope")]
     [InlineData("&response_type=id_token", "unsupported_response_type")]
-    [InlineData("&prompt=login", "invalid_request")]
+    [InlineData("&prompt=consent", "invalid_request")]
     public async Task Errors_in_a_request_of_a_known_client_go_back_to_its_address_with_state_and_iss(string change, string error)
     {
         // The later of two values for one parameter would be ambiguous; the URL is built without the one changed.
@@ -122,6 +122,28 @@ public abstract class AuthorizationServerTests(IServiceHostFixture service)
                 .Where(p => p.Key != name).ToDictionary(p => p.Key, p => (string?)p.Value.ToString())) + change;
         var location = await ReturnedErrorAsync(url);
         Assert.Equal(error, OAuthFlow.QueryValue(location, "error"));
+    }
+
+    [SkippableTheory]
+    [InlineData("&prompt=login")]
+    [InlineData("&max_age=0")]
+    public async Task Prompt_login_and_an_exceeded_max_age_ask_for_the_password_once_and_the_id_token_says_when(string ask)
+    {
+        using var flow = OAuthFlow.For(Host);
+        await flow.AuthorizeAsync(OAuthFlow.AuthorizeUrl(OAuthFlow.Pkce().Challenge), "alice", "alice-dev-password");
+
+        // Signed in already, yet sent to the login page; after it, back to the client with a code, not round again.
+        var (verifier, challenge) = OAuthFlow.Pkce();
+        var again = await flow.SendAsync(HttpMethod.Get, OAuthFlow.AuthorizeUrl(challenge) + ask);
+        Assert.Contains("/account/login", again.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var back = await flow.AuthorizeAsync(OAuthFlow.AuthorizeUrl(challenge) + ask, "alice", "alice-dev-password");
+        Assert.StartsWith(OAuthFlow.PublicRedirect, back.ToString(), StringComparison.Ordinal);
+
+        var (status, body) = await flow.TokenAsync(OAuthFlow.CodeRedemption(OAuthFlow.QueryValue(back, "code")!, verifier));
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        var idToken = new JwtSecurityTokenHandler().ReadJwtToken(body.GetProperty("id_token").GetString());
+        var authTime = DateTimeOffset.FromUnixTimeSeconds(long.Parse(idToken.Claims.Single(c => c.Type == "auth_time").Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(authTime, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddSeconds(1));
     }
 
     [SkippableFact]
@@ -293,7 +315,7 @@ public abstract class AuthorizationServerTests(IServiceHostFixture service)
         using var discovery = JsonDocument.Parse(await (await flow.SendAsync(HttpMethod.Get, "/.well-known/openid-configuration")).Content.ReadAsStringAsync());
         Assert.Equal(["S256"], discovery.RootElement.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(e => e.GetString()));
         // Only what the authorization endpoint honours is advertised.
-        Assert.Equal(["none"], discovery.RootElement.GetProperty("prompt_values_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["login", "none"], discovery.RootElement.GetProperty("prompt_values_supported").EnumerateArray().Select(e => e.GetString()).Order());
         Assert.Equal("http://localhost:5080/", discovery.RootElement.GetProperty("issuer").GetString());
         using var keys = JsonDocument.Parse(await (await flow.SendAsync(HttpMethod.Get, "/.well-known/jwks")).Content.ReadAsStringAsync());
         Assert.NotEmpty(keys.RootElement.GetProperty("keys").EnumerateArray());

@@ -4,6 +4,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;
@@ -38,7 +39,9 @@ internal static class AuthorizationServerEndpoints
         IUserDirectory users,
         IOptions<Security.AuthOptions> auth,
         IOpenIddictApplicationManager clients,
-        IOptions<OpenIddict.Server.OpenIddictServerOptions> server)
+        IOptions<OpenIddict.Server.OpenIddictServerOptions> server,
+        IDataProtectionProvider protection,
+        TimeProvider clock)
     {
         if (await ReturnedErrorAsync(http, clients, server) is { } returned)
         {
@@ -53,7 +56,15 @@ internal static class AuthorizationServerEndpoints
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var login = await http.AuthenticateAsync(AuthSchemes.Login);
         var user = login.Succeeded && login.Principal.SubjectId() is { } id ? await users.FindByIdAsync(id, http.RequestAborted) : null;
-        if (user is null)
+        var signedInAt = SignedInAt(login.Principal);
+        var reauthentication = new Reauthentication(protection, clock);
+        // prompt=login and a max_age the sign-in is older than ask for the password again (OIDC Core 3.1.2.1),
+        // once: a sign-in made after this request sent the user to the login page satisfies them.
+        var stale = user is not null
+            && (request.HasPromptValue(PromptValues.Login)
+                || (request.MaxAge is { } maxAge && clock.GetUtcNow() - signedInAt > TimeSpan.FromSeconds(maxAge)))
+            && !reauthentication.SignedInSince(http.Request, signedInAt);
+        if (user is null || stale)
         {
             if (request.HasPromptValue(PromptValues.None))
             {
@@ -62,11 +73,14 @@ internal static class AuthorizationServerEndpoints
 
             // Back here, with the same parameters, once the user has signed in.
             var parameters = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
-            var returnUrl = http.Request.PathBase + http.Request.Path + QueryString.Create((IEnumerable<KeyValuePair<string, StringValues>>?)parameters ?? http.Request.Query);
+            var query = ((IEnumerable<KeyValuePair<string, StringValues>>?)parameters ?? http.Request.Query)
+                .Where(p => p.Key != Reauthentication.Parameter)
+                .Append(new(Reauthentication.Parameter, reauthentication.Mark()));
+            var returnUrl = http.Request.PathBase + http.Request.Path + QueryString.Create(query);
             return Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [AuthSchemes.Login]);
         }
 
-        var identity = Identify(user, request.GetScopes(), auth.Value.EffectiveAudience);
+        var identity = Identify(user!, request.GetScopes(), auth.Value.EffectiveAudience, signedInAt);
         return Results.SignIn(new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -94,7 +108,7 @@ internal static class AuthorizationServerEndpoints
             return Results.Forbid(Reject(OpenIddictConstants.Errors.InvalidGrant, "The user no longer exists."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         }
 
-        var renewed = Identify(user, granted.Principal!.GetScopes(), auth.Value.EffectiveAudience);
+        var renewed = Identify(user, granted.Principal!.GetScopes(), auth.Value.EffectiveAudience, SignedInAt(granted.Principal));
         return Results.SignIn(new ClaimsPrincipal(renewed), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -142,7 +156,7 @@ internal static class AuthorizationServerEndpoints
     private static IResult ShowLoginPage(HttpContext http, IAntiforgery antiforgery, string? returnUrl) =>
         LoginPage(http, antiforgery, returnUrl, error: null, StatusCodes.Status200OK);
 
-    private static async Task<IResult> LogInAsync(HttpContext http, IAntiforgery antiforgery, IUserDirectory users)
+    private static async Task<IResult> LogInAsync(HttpContext http, IAntiforgery antiforgery, IUserDirectory users, TimeProvider clock)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -159,16 +173,35 @@ internal static class AuthorizationServerEndpoints
             return LoginPage(http, antiforgery, returnUrl, "The user name or password is wrong.", StatusCodes.Status400BadRequest);
         }
 
-        var identity = new ClaimsIdentity([new Claim(Claims.Subject, user.Id), new Claim(Claims.Name, user.Name ?? user.Id)], AuthSchemes.Login, Claims.Name, Claims.Role);
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(Claims.Subject, user.Id),
+                new Claim(Claims.Name, user.Name ?? user.Id),
+                // When the password was given: auth_time in ID tokens, and what prompt=login and max_age judge.
+                new Claim(Claims.AuthenticationTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ],
+            AuthSchemes.Login,
+            Claims.Name,
+            Claims.Role);
         await http.SignInAsync(AuthSchemes.Login, new ClaimsPrincipal(identity));
         return Results.LocalRedirect(LocalUrls.IsLocal(returnUrl) ? returnUrl : "/");
     }
 
-    private static ClaimsIdentity Identify(ServiceUser user, ImmutableArray<string> scopes, string audience)
+    private static DateTimeOffset SignedInAt(ClaimsPrincipal? login) =>
+        long.TryParse(login?.FindFirst(Claims.AuthenticationTime)?.Value, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : DateTimeOffset.MinValue;
+
+    private static ClaimsIdentity Identify(ServiceUser user, ImmutableArray<string> scopes, string audience, DateTimeOffset signedInAt)
     {
         var identity = new ClaimsIdentity(Microsoft.IdentityModel.Tokens.TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, user.Id).SetClaim(Claims.Name, user.Name).SetClaim(Claims.Email, user.Email)
             .SetClaims(Claims.Role, [.. user.Roles]);
+        if (signedInAt != DateTimeOffset.MinValue)
+        {
+            identity.SetClaim(Claims.AuthenticationTime, signedInAt.ToUnixTimeSeconds());
+        }
+
         identity.SetScopes(scopes).SetResources(audience);
         identity.SetDestinations(claim => claim.Type switch
         {
@@ -176,6 +209,8 @@ internal static class AuthorizationServerEndpoints
             Claims.Name when identity.HasScope(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
             Claims.Email when identity.HasScope(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
             Claims.Role when identity.HasScope(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],
+            // When the user gave the password (OIDC Core 2: required with max_age), for the client alone.
+            Claims.AuthenticationTime => [Destinations.IdentityToken],
             _ => [Destinations.AccessToken],
         });
         return identity;

@@ -74,9 +74,11 @@ public static class AuthorizationServerSetup
                     // S256 only: "plain" would hand the verifier to whoever sees the authorization request.
                     o.CodeChallengeMethods.Clear();
                     o.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
-                    // Advertised is what AuthorizeAsync honours: prompt=none (login_required when signed out).
+                    // Advertised is what AuthorizeAsync honours: none (login_required when signed out) and login
+                    // (the password again); consent and select_account are not.
                     o.PromptValues.Clear();
                     o.PromptValues.Add(PromptValues.None);
+                    o.PromptValues.Add(PromptValues.Login);
                 });
 
                 // A redeemed refresh token presented again is reuse, not a retry: it revokes the whole grant.
@@ -85,7 +87,7 @@ public static class AuthorizationServerSetup
                     .SetRefreshTokenLifetime(options.RefreshTokenLifetime)
                     .SetAuthorizationCodeLifetime(options.AuthorizationCodeLifetime);
                 server.RegisterScopes([.. IdentityScopes, .. options.Clients.SelectMany(c => c.Scopes).Distinct(StringComparer.Ordinal)]);
-                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.Email, Claims.Role);
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.Email, Claims.Role, Claims.AuthenticationTime);
                 server.AddEventHandler(DiscoveryFromIssuer.Descriptor);
 
                 if (!string.IsNullOrWhiteSpace(options.SigningCertificatePath))
