@@ -74,6 +74,7 @@ public static class SecuritySetup
         Uri? embeddedIssuer = null;
 //#if (auth == "embedded")
         var server = configuration.GetSection(AuthorizationServerOptions.Section).Get<AuthorizationServerOptions>() ?? new AuthorizationServerOptions();
+        server.FollowTheServedAddress(configuration, environment);
         embedded = !external && server.Enabled;
         embeddedIssuer = server.Issuer;
 //#endif
@@ -107,6 +108,7 @@ public static class SecuritySetup
         {
             services.AddOptions<AuthorizationServerOptions>()
                 .Bind(configuration.GetSection(AuthorizationServerOptions.Section))
+                .PostConfigure(options => options.FollowTheServedAddress(configuration, environment))
                 .ValidateDataAnnotations()
                 .ValidateOnStart();
             services.AddEmbeddedAuthorizationServer(server, environment, backends);

@@ -2,6 +2,7 @@ using System.IdentityModel.Tokens.Jwt;
 using System.Net;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
@@ -16,6 +17,24 @@ namespace Template.Tests.Infrastructure;
 /// </summary>
 public sealed class AuthorizationServerDeploymentTests
 {
+    [Theory]
+    [InlineData("Development", "http://127.0.0.1:6001", null, "http://127.0.0.1:6001/")]
+    [InlineData("Development", "http://*:6002;https://*:6003", null, "http://localhost:6002/")]
+    [InlineData("Development", "http://0.0.0.0:6004", null, "http://localhost:6004/")]
+    [InlineData("Development", null, "6005", "http://localhost:6005/")]
+    [InlineData("Development", null, null, "http://localhost:5000/")]
+    [InlineData("Production", "http://127.0.0.1:6001", null, null)]
+    public void An_empty_issuer_follows_the_address_the_service_listens_on_in_development_only(
+        string environment, string? urls, string? ports, string? issuer)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = urls, ["http_ports"] = ports })
+            .Build();
+        var options = new AuthorizationServerOptions();
+        options.FollowTheServedAddress(configuration, new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = environment });
+        Assert.Equal(issuer, options.Issuer?.AbsoluteUri);
+    }
+
     [Theory]
     [InlineData("AuthorizationServer:SigningCertificatePath", "", "development certificate")]
     [InlineData("AuthorizationServer:Issuer", "", "AuthorizationServer:Issuer must be")]

@@ -68,7 +68,12 @@ public sealed class HardeningTests(ServiceFixture service, ProductionServiceFixt
     {
         var page = await service.Host.Scenario(s => s.Get.Url("/account/login"));
         var policy = page.Context.Response.Headers.ContentSecurityPolicy.ToString();
-        Assert.Equal("default-src 'none'; form-action 'self' http://127.0.0.1:7890 http://localhost:5080; frame-ancestors 'none'; base-uri 'none'", policy);
+        // The native client's loopback address on any port (RFC 8252); the service's own clients at its issuer.
+        var issuer = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<
+            Microsoft.Extensions.Options.IOptions<Template.Infrastructure.Security.AuthorizationServer.AuthorizationServerOptions>>(
+            service.Host.Services).Value.Issuer!;
+        var self = issuer.GetLeftPart(UriPartial.Authority);
+        Assert.Equal($"default-src 'none'; form-action 'self' http://127.0.0.1:* {self}; frame-ancestors 'none'; base-uri 'none'", policy);
     }
 
 //#endif

@@ -20,6 +20,8 @@ public static class KestrelHost
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Development");
+            // Where it listens, as dotnet run's --urls would say it (the Development issuer follows it).
+            builder.UseSetting("urls", $"http://{hostName}:{port}");
             foreach (var (key, value) in TestHostSettings.For("Development", settings))
             {
                 builder.UseSetting(key, value);

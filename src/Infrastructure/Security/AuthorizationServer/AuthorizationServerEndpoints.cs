@@ -265,13 +265,17 @@ internal static class AuthorizationServerEndpoints
 
     /// <summary>
     /// No script, style or frame; the form may post only here, and the redirects that follow the post may lead only
-    /// to the registered clients (browsers apply form-action to them too).
+    /// to the registered clients (browsers apply form-action to them too), a loopback address on any port.
     /// </summary>
     private static string LoginPagePolicy(HttpContext http)
     {
-        var clients = http.RequestServices.GetRequiredService<IOptions<AuthorizationServerOptions>>().Value.Clients
+        var settings = http.RequestServices.GetRequiredService<IOptions<AuthorizationServerOptions>>().Value;
+        var clients = settings.Clients
             .SelectMany(c => c.RedirectUris)
-            .Select(uri => uri.GetLeftPart(UriPartial.Authority))
+            .Select(uri => AuthorizationServerOptions.Resolve(uri, settings.Issuer))
+            .Select(uri => LoopbackRedirects.IsLoopbackLiteral(uri)
+                ? $"{uri.Scheme}://{uri.Host}:*"
+                : uri.GetLeftPart(UriPartial.Authority))
             .Distinct(StringComparer.OrdinalIgnoreCase);
         return $"default-src 'none'; form-action 'self' {string.Join(' ', clients)}; frame-ancestors 'none'; base-uri 'none'".Replace("  ", " ", StringComparison.Ordinal);
     }

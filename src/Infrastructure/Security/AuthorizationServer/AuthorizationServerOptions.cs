@@ -13,7 +13,10 @@ public sealed class AuthorizationServerOptions : IValidatableObject
 
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The public base address tokens name as their issuer, e.g. <c>https://orders.example.com/</c>.</summary>
+    /// <summary>
+    /// The public base address tokens name as their issuer, e.g. <c>https://orders.example.com/</c>. Empty in
+    /// Development: the address the service is told to listen on (<see cref="FollowTheServedAddress"/>).
+    /// </summary>
     public Uri? Issuer { get; set; }
 
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "AuthorizationServer:AccessTokenLifetime must be between 00:01:00 and 1.00:00:00.")]
@@ -45,6 +48,43 @@ public sealed class AuthorizationServerOptions : IValidatableObject
 
     /// <summary>Users who can sign in on the login page, for development only (refused in Production).</summary>
     public IList<DevelopmentUser> Users { get; } = [];
+
+    /// <summary>
+    /// In Development, an empty <see cref="Issuer"/> becomes the first address the service listens on (<c>urls</c>, as
+    /// <c>dotnet run</c>, <c>--urls</c> or <c>ASPNETCORE_URLS</c> set it, else <c>http_ports</c>, else Kestrel's
+    /// default), so clients find the metadata wherever the service is run. Elsewhere the issuer must be configured.
+    /// </summary>
+    public void FollowTheServedAddress(IConfiguration configuration, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+        if (!environment.IsDevelopment() || Issuer is { IsAbsoluteUri: true })
+        {
+            return;
+        }
+
+        var urls = configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var ports = configuration["http_ports"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var address = urls.FirstOrDefault() ?? (ports.FirstOrDefault() is { } port ? $"http://localhost:{port}" : "http://localhost:5000");
+        // A wildcard host is every interface; the loopback name reaches it from this machine.
+        var served = new UriBuilder(address.Replace("://*", "://localhost", StringComparison.Ordinal)
+            .Replace("://+", "://localhost", StringComparison.Ordinal));
+        if (served.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            served.Host = "localhost";
+        }
+
+        served.Path = "/";
+        Issuer = served.Uri;
+    }
+
+    /// <summary>
+    /// A client's redirect address: absolute, or a path on this service (<c>/auth/callback</c>) under the issuer.
+    /// </summary>
+    internal static Uri Resolve(Uri address, Uri? issuer) =>
+        address.OriginalString.StartsWith('/') && issuer is not null
+            ? new Uri(issuer, address.OriginalString[1..])
+            : address;
 
     /// <summary>A public client with the authorization code grant and somewhere to return to.</summary>
     private static bool SignsInFromABrowser(OAuthClientOptions? client) =>
@@ -150,9 +190,12 @@ public sealed class OAuthClientOptions
             yield return "authorization_code needs at least one RedirectUris entry.";
         }
 
-        foreach (var uri in RedirectUris.Concat(PostLogoutRedirectUris).Where(u => !u.IsAbsoluteUri || !string.IsNullOrEmpty(u.Fragment)))
+        // A path on this service (/auth/callback) is resolved under the issuer; on Unix it parses as a file URI.
+        foreach (var uri in RedirectUris.Concat(PostLogoutRedirectUris).Where(u => u.OriginalString.StartsWith('/')
+                     ? u.OriginalString.Contains('#', StringComparison.Ordinal)
+                     : !u.IsAbsoluteUri || !string.IsNullOrEmpty(u.Fragment)))
         {
-            yield return $"the redirect address '{uri}' must be absolute and carry no fragment.";
+            yield return $"the redirect address '{uri.OriginalString}' must be absolute or a path, and carry no fragment.";
         }
     }
 }

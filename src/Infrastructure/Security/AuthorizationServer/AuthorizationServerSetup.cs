@@ -203,14 +203,14 @@ internal sealed class OAuthClientRegistration(IServiceScopeFactory scopes, IOpti
         {
             if (await manager.FindByClientIdAsync(client.ClientId, cancellationToken) is null)
             {
-                await manager.CreateAsync(Describe(client), cancellationToken);
+                await manager.CreateAsync(Describe(client, options.Value.Issuer), cancellationToken);
             }
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static OpenIddictApplicationDescriptor Describe(OAuthClientOptions client)
+    private static OpenIddictApplicationDescriptor Describe(OAuthClientOptions client, Uri? issuer)
     {
         var descriptor = new OpenIddictApplicationDescriptor
         {
@@ -240,8 +240,8 @@ internal sealed class OAuthClientRegistration(IServiceScopeFactory scopes, IOpti
         }
 
         descriptor.Permissions.UnionWith(client.Scopes.Select(s => Permissions.Prefixes.Scope + s));
-        descriptor.RedirectUris.UnionWith(client.RedirectUris);
-        descriptor.PostLogoutRedirectUris.UnionWith(client.PostLogoutRedirectUris);
+        descriptor.RedirectUris.UnionWith(client.RedirectUris.Select(u => AuthorizationServerOptions.Resolve(u, issuer)));
+        descriptor.PostLogoutRedirectUris.UnionWith(client.PostLogoutRedirectUris.Select(u => AuthorizationServerOptions.Resolve(u, issuer)));
         return descriptor;
     }
 }

@@ -45,7 +45,7 @@ internal sealed class LoopbackRedirects(
     }
 
     // An IP literal over http only: "localhost" may resolve elsewhere (RFC 8252 §8.3), and is matched exactly.
-    private static bool IsLoopbackLiteral(Uri uri) =>
+    internal static bool IsLoopbackLiteral(Uri uri) =>
         uri.Scheme == Uri.UriSchemeHttp
         && uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
         && uri.IsLoopback;
