@@ -18,12 +18,7 @@ public sealed class OperationScopesTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         authority = await FakeAuthority.StartAsync();
-        host = await ServiceFixture.StartAsync("Development", new Dictionary<string, string?>
-        {
-            ["Auth:Authority"] = authority.Address,
-            ["Auth:Audience"] = Audience,
-            ["Auth:RequireHttpsMetadata"] = "false",
-        });
+        host = await ServiceFixture.StartAsync("Development", authority.TrustedFor(Audience));
     }
 
     public async Task DisposeAsync()

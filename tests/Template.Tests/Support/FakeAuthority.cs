@@ -23,6 +23,14 @@ public sealed class FakeAuthority : IAsyncDisposable
 
     public static RsaSecurityKey NewKey() => new(RSA.Create(2048)) { KeyId = Guid.NewGuid().ToString("N") };
 
+    /// <summary>Settings under which a service host accepts this authority's tokens for <paramref name="audience"/>.</summary>
+    public Dictionary<string, string?> TrustedFor(string audience) => new()
+    {
+        ["Auth:Authority"] = Address,
+        ["Auth:Audience"] = audience,
+        ["Auth:RequireHttpsMetadata"] = "false",
+    };
+
     public static async Task<FakeAuthority> StartAsync()
     {
         var authority = new FakeAuthority();

@@ -31,12 +31,7 @@ public sealed class OrderScopesTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         authority = await FakeAuthority.StartAsync();
-        host = await ServiceFixture.StartAsync("Production", new Dictionary<string, string?>
-        {
-            ["Auth:Authority"] = authority.Address,
-            ["Auth:Audience"] = Audience,
-            ["Auth:RequireHttpsMetadata"] = "false",
-        });
+        host = await ServiceFixture.StartAsync("Production", authority.TrustedFor(Audience));
     }
 
     public async Task DisposeAsync()

@@ -21,14 +21,10 @@ public sealed class OrdersContractTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         authority = await FakeAuthority.StartAsync();
-        host = await ServiceFixture.StartAsync("Development", new Dictionary<string, string?>
-        {
-            ["Auth:Authority"] = authority.Address,
-            ["Auth:Audience"] = Audience,
-            ["Auth:RequireHttpsMetadata"] = "false",
-            // Small enough that the walk reaches the limit; large enough for the requests before it.
-            ["RateLimiting:Policies:strict:PermitLimit"] = "12",
-        });
+        var settings = authority.TrustedFor(Audience);
+        // Small enough that the walk reaches the limit; large enough for the requests before it.
+        settings["RateLimiting:Policies:strict:PermitLimit"] = "12";
+        host = await ServiceFixture.StartAsync("Development", settings);
     }
 
     public async Task DisposeAsync()
