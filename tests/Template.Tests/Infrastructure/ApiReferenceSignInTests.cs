@@ -21,12 +21,15 @@ public sealed class ApiReferenceSignInTests
         using var host = KestrelHost.Start(port);
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
+        // The reference page is a large script; on a busy machine it may take longer than Playwright's 30 s.
+        page.SetDefaultTimeout((float)Eventually.Deadline.TotalMilliseconds);
         var blocked = HeadlessChromium.WatchForBlockedContent(page);
         await page.GotoAsync(new Uri(origin, "scalar/v1").ToString());
 
         await page.GetByText("authorizationCode", new() { Exact = true }).First.ClickAsync();
         var popup = await page.RunAndWaitForPopupAsync(
             () => page.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).First.ClickAsync());
+        popup.SetDefaultTimeout((float)Eventually.Deadline.TotalMilliseconds);
         await popup.FillAsync("input[name=username]", "alice");
         await popup.FillAsync("input[name=password]", "alice-dev-password");
         // The login returns to the reference page in the popup, which hands the code over and closes.
