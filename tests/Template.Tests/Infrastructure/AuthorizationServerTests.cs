@@ -98,6 +98,16 @@ public abstract class AuthorizationServerTests(IServiceHostFixture service)
         Assert.Single(results, r => r.Status == HttpStatusCode.OK);
     }
 
+    [SkippableFact]
+    public async Task Concurrent_uses_of_one_refresh_token_give_tokens_once()
+    {
+        using var flow = OAuthFlow.For(Host);
+        var signedIn = await flow.SignInAsync("alice", "alice-dev-password");
+        var refreshToken = signedIn.GetProperty("refresh_token").GetString()!;
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => flow.TokenAsync(OAuthFlow.Refresh(refreshToken))));
+        Assert.Single(results, r => r.Status == HttpStatusCode.OK);
+    }
+
     [SkippableTheory]
     [InlineData(null, "'code_challenge' parameter is missing")]
     [InlineData("plain", "'code_challenge_method' is not supported")]

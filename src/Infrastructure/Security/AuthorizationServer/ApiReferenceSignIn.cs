@@ -22,7 +22,8 @@ internal sealed class ApiReferenceSignIn(IOptions<AuthorizationServerOptions> se
             .AddAuthorizationCodeFlow(AuthSchemes.AccessToken, flow => flow
                 .WithClientId(client.ClientId!)
                 .WithPkce(Pkce.Sha256)
-                .WithRedirectUri(AuthorizationServerOptions.Resolve(client.RedirectUris[0], settings.Issuer).AbsoluteUri)
+                .WithRedirectUri(
+                    AuthorizationServerOptions.Resolve(client.RedirectUris[0], settings.Issuer).AbsoluteUri)
                 .WithSelectedScopes(["openid", .. client.Scopes]));
     }
 }

@@ -89,6 +89,7 @@ public static class AuthorizationServerSetup
                 server.RegisterScopes([.. IdentityScopes, .. options.Clients.SelectMany(c => c.Scopes).Distinct(StringComparer.Ordinal)]);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.Email, Claims.Role, Claims.AuthenticationTime);
                 server.AddEventHandler(DiscoveryFromIssuer.Descriptor);
+                server.AddEventHandler(RefreshTokenRedemption.Descriptor);
 
                 if (!string.IsNullOrWhiteSpace(options.SigningCertificatePath))
                 {

@@ -18,7 +18,8 @@ internal sealed class Reauthentication(IDataProtectionProvider protection, TimeP
     public string Mark() =>
         protector.Protect(clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>Whether <paramref name="request"/> carries a mark no later than <paramref name="signedInAt"/>.</summary>
+    /// <summary>Whether <paramref name="request"/> carries a mark no later than <paramref name="signedInAt"/>.
+    /// </summary>
     public bool SignedInSince(HttpRequest request, DateTimeOffset signedInAt)
     {
         var mark = request.Query[Parameter].ToString();
