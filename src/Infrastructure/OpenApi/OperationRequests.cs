@@ -1,4 +1,3 @@
-using System.Reflection;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
@@ -45,7 +44,4 @@ internal static class OperationRequests
 
     public static bool Has<TMetadata>(ApiDescription description) =>
         description.ActionDescriptor.EndpointMetadata.OfType<TMetadata>().Any();
-
-    public static TAttribute? Attribute<TAttribute>(Type? type)
-        where TAttribute : Attribute => type?.GetCustomAttribute<TAttribute>(inherit: true);
 }

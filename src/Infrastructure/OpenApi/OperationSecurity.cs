@@ -28,17 +28,18 @@ internal sealed class OperationSecurity(SecurityFeatures features, IAuthorizatio
             return;
         }
 
-        var scopes = new List<string>();
+        var gated = new List<string>();
         foreach (var name in names)
         {
             var policy = await policies.GetPolicyAsync(name);
-            scopes.AddRange(policy?.Requirements.OfType<GateRequirement>().Select(g => g.Scope).OfType<string>() ?? []);
+            gated.AddRange(policy?.Requirements.OfType<GateRequirement>().Select(g => g.Scope).OfType<string>() ?? []);
         }
 
+        List<string> scopes = [.. gated.Distinct(StringComparer.Ordinal)];
         operation.Security = [.. Schemes().Select(scheme => new OpenApiSecurityRequirement
         {
             [new OpenApiSecuritySchemeReference(scheme, context.Document)] =
-                scheme == AuthSchemes.AccessToken ? [.. scopes.Distinct(StringComparer.Ordinal)] : [],
+                scheme == AuthSchemes.AccessToken ? scopes : [],
         })];
         if (scopes.Count > 0)
         {

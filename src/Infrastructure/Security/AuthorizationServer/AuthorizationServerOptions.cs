@@ -82,9 +82,12 @@ public sealed class AuthorizationServerOptions : IValidatableObject
     /// A client's redirect address: absolute, or a path on this service (<c>/auth/callback</c>) under the issuer.
     /// </summary>
     internal static Uri Resolve(Uri address, Uri? issuer) =>
-        address.OriginalString.StartsWith('/') && issuer is not null
+        IsServicePath(address) && issuer is not null
             ? new Uri(issuer, address.OriginalString[1..])
             : address;
+
+    // A path on this service as configured ("/auth/callback"); on Unix it parses as an absolute file URI.
+    internal static bool IsServicePath(Uri address) => address.OriginalString.StartsWith('/');
 
     /// <summary>A public client with the authorization code grant and somewhere to return to.</summary>
     private static bool SignsInFromABrowser(OAuthClientOptions? client) =>
@@ -190,8 +193,8 @@ public sealed class OAuthClientOptions
             yield return "authorization_code needs at least one RedirectUris entry.";
         }
 
-        // A path on this service (/auth/callback) is resolved under the issuer; on Unix it parses as a file URI.
-        foreach (var uri in RedirectUris.Concat(PostLogoutRedirectUris).Where(u => u.OriginalString.StartsWith('/')
+        // A path on this service (/auth/callback) is resolved under the issuer.
+        foreach (var uri in RedirectUris.Concat(PostLogoutRedirectUris).Where(u => AuthorizationServerOptions.IsServicePath(u)
                      ? u.OriginalString.Contains('#', StringComparison.Ordinal)
                      : !u.IsAbsoluteUri || !string.IsNullOrEmpty(u.Fragment)))
         {
