@@ -19,7 +19,7 @@ public sealed class CorsOptions
 public static class CorsSetup
 {
     /// <summary>Response headers a cross-origin script may read.</summary>
-    private static readonly string[] Exposed = ["Location", "ETag", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"];
+    private static readonly string[] Exposed = ["Location", "ETag", "Retry-After"];
 
     public static IServiceCollection AddCorsAllowList(this IServiceCollection services, IConfiguration configuration)
     {

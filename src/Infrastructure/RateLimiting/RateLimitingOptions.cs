@@ -2,19 +2,19 @@ using Microsoft.Extensions.Options;
 
 namespace Template.Infrastructure.RateLimiting;
 
-/// <summary>The algorithms a named policy can use; the same four ASP.NET Core's rate limiter offers.</summary>
+/// <summary>The algorithms of <c>System.Threading.RateLimiting</c> a named policy can use.</summary>
 public enum RateLimitKind
 {
-    /// <summary><see cref="RateLimitPolicyOptions.PermitLimit"/> requests per <see cref="RateLimitPolicyOptions.Window"/>, counted in aligned windows.</summary>
+    /// <summary><c>PermitLimit</c> requests per <c>Window</c>.</summary>
     FixedWindow,
 
-    /// <summary><see cref="RateLimitPolicyOptions.PermitLimit"/> requests in any <see cref="RateLimitPolicyOptions.Window"/>, counted in segments.</summary>
+    /// <summary><c>PermitLimit</c> requests in any <c>Window</c>.</summary>
     SlidingWindow,
 
-    /// <summary>A bucket of <see cref="RateLimitPolicyOptions.PermitLimit"/> tokens refilled by <see cref="RateLimitPolicyOptions.TokensPerPeriod"/> every <see cref="RateLimitPolicyOptions.ReplenishmentPeriod"/>.</summary>
+    /// <summary>A bucket of <c>PermitLimit</c> tokens, <c>TokensPerPeriod</c> added every <c>ReplenishmentPeriod</c>.</summary>
     TokenBucket,
 
-    /// <summary>At most <see cref="RateLimitPolicyOptions.PermitLimit"/> requests in flight at once.</summary>
+    /// <summary>At most <c>PermitLimit</c> requests in flight at once.</summary>
     Concurrency,
 }
 
@@ -29,7 +29,7 @@ public sealed class RateLimitPolicyOptions
     /// <summary>The window of the two window kinds.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How finely a sliding window is counted; permits come back one segment at a time.</summary>
+    /// <summary>How finely an in-process sliding window is counted; Redis counts each request.</summary>
     public int SegmentsPerWindow { get; set; } = 6;
 
     /// <summary>Tokens added to the bucket each <see cref="ReplenishmentPeriod"/>.</summary>
@@ -37,11 +37,14 @@ public sealed class RateLimitPolicyOptions
 
     public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// How long a concurrency permit is held at most when the instance holding it dies without giving it back
-    /// (Redis mode); longer than the slowest request.
-    /// </summary>
-    public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>How long a refused caller should wait at least: what <c>Retry-After</c> says when the limiter does not.</summary>
+    public TimeSpan RetryPeriod => Kind switch
+    {
+        RateLimitKind.FixedWindow => Window,
+        RateLimitKind.SlidingWindow => Window / Math.Max(1, SegmentsPerWindow),
+        RateLimitKind.TokenBucket => ReplenishmentPeriod,
+        _ => TimeSpan.FromSeconds(1),
+    };
 }
 
 /// <summary>Rate limiting (<c>RateLimiting</c> section).</summary>
@@ -67,7 +70,8 @@ public sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiting
         var failures = new List<string>();
         if (!string.IsNullOrEmpty(options.GlobalPolicy) && !options.Policies.ContainsKey(options.GlobalPolicy))
         {
-            failures.Add($"RateLimiting:GlobalPolicy names '{options.GlobalPolicy}', which is not under RateLimiting:Policies.");
+            failures.Add($"RateLimiting:GlobalPolicy names '{options.GlobalPolicy}', "
+                + "which is not under RateLimiting:Policies.");
         }
 
         foreach (var (policyName, policy) in options.Policies)
@@ -78,22 +82,20 @@ public sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiting
                 failures.Add($"{at}:PermitLimit must be at least 1.");
             }
 
-            switch (policy.Kind)
+            var wrong = policy.Kind switch
             {
-                case RateLimitKind.FixedWindow or RateLimitKind.SlidingWindow when policy.Window < TimeSpan.FromMilliseconds(100):
-                    failures.Add($"{at}:Window must be at least 100 ms.");
-                    break;
-                case RateLimitKind.SlidingWindow when policy.SegmentsPerWindow is < 1 or > 100:
-                    failures.Add($"{at}:SegmentsPerWindow must be between 1 and 100.");
-                    break;
-                case RateLimitKind.TokenBucket when policy.TokensPerPeriod < 1 || policy.ReplenishmentPeriod < TimeSpan.FromMilliseconds(10):
-                    failures.Add($"{at}: TokensPerPeriod must be at least 1 and ReplenishmentPeriod at least 10 ms.");
-                    break;
-                case RateLimitKind.Concurrency when policy.LeaseTimeout < TimeSpan.FromSeconds(1):
-                    failures.Add($"{at}:LeaseTimeout must be at least 1 second.");
-                    break;
-                default:
-                    break;
+                RateLimitKind.FixedWindow or RateLimitKind.SlidingWindow when policy.Window < TimeSpan.FromMilliseconds(100)
+                    => ":Window must be at least 100 ms.",
+                RateLimitKind.SlidingWindow when policy.SegmentsPerWindow is < 1 or > 100
+                    => ":SegmentsPerWindow must be between 1 and 100.",
+                RateLimitKind.TokenBucket when policy.TokensPerPeriod < 1
+                    || policy.ReplenishmentPeriod < TimeSpan.FromMilliseconds(10)
+                    => ": TokensPerPeriod must be at least 1 and ReplenishmentPeriod at least 10 ms.",
+                _ => null,
+            };
+            if (wrong is not null)
+            {
+                failures.Add(at + wrong);
             }
         }
 

@@ -143,7 +143,7 @@ public sealed class HardeningTests(ServiceFixture service, ProductionServiceFixt
             s.As("alice").Get.Url(ProbeEndpoints.Me);
             s.WithRequestHeader("Origin", "https://app.example.com");
         });
-        Assert.Contains("RateLimit-Remaining", call.Context.Response.Headers.AccessControlExposeHeaders.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Retry-After", call.Context.Response.Headers.AccessControlExposeHeaders.ToString(), StringComparison.Ordinal);
 
         var stranger = await host.Scenario(s =>
         {

@@ -16,14 +16,11 @@ public sealed class PlaceOrderRateLimitTests
         });
         for (var i = 0; i < 2; i++)
         {
-            var placed = await host.Scenario(s =>
+            await host.Scenario(s =>
             {
                 s.As("carol").Post.Json(OrdersApi.ValidOrder()).ToUrl(PlaceOrderEndpoint.Route);
                 s.StatusCodeShouldBe(201);
             });
-            // The headers describe the endpoint's own policy, not the global one.
-            Assert.Equal("2", placed.Context.Response.Headers["RateLimit-Limit"]);
-            Assert.Equal((1 - i).ToString(System.Globalization.CultureInfo.InvariantCulture), placed.Context.Response.Headers["RateLimit-Remaining"]);
         }
 
         var refused = await host.Scenario(s =>

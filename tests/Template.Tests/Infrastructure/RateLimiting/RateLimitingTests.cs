@@ -21,19 +21,14 @@ public sealed class RateLimitingTests
     };
 
     [Fact]
-    public async Task Admitted_answers_report_the_limit_and_the_one_past_it_is_429_problem_json_with_retry_after()
+    public async Task A_caller_past_the_limit_gets_429_problem_json_with_retry_after()
     {
         await using var host = await ServiceFixture.StartAsync("Development", GlobalLimit(3));
-        var remaining = new List<string?>();
         for (var i = 0; i < 3; i++)
         {
-            var admitted = await host.Scenario(s => s.As("alice").Get.Url(ProbeEndpoints.Me));
-            Assert.Equal("3", admitted.Context.Response.Headers["RateLimit-Limit"]);
-            Assert.True(int.Parse(admitted.Context.Response.Headers["RateLimit-Reset"]!, System.Globalization.CultureInfo.InvariantCulture) is > 0 and <= 600);
-            remaining.Add(admitted.Context.Response.Headers["RateLimit-Remaining"]);
+            await host.Scenario(s => s.As("alice").Get.Url(ProbeEndpoints.Me));
         }
 
-        Assert.Equal(["2", "1", "0"], remaining);
         var refused = await host.Scenario(s =>
         {
             s.As("alice").Get.Url(ProbeEndpoints.Me);
@@ -43,14 +38,12 @@ public sealed class RateLimitingTests
         Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", problem.GetProperty("type").GetString());
         var retryAfter = int.Parse(refused.Context.Response.Headers.RetryAfter!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 600);
-        Assert.Equal("0", refused.Context.Response.Headers["RateLimit-Remaining"]);
 
         // Another caller has counters of its own; health probes are never limited.
         await host.Scenario(s => s.As("bob").Get.Url(ProbeEndpoints.Me));
         for (var i = 0; i < 5; i++)
         {
-            var health = await host.Scenario(s => s.Get.Url("/health/live"));
-            Assert.False(health.Context.Response.Headers.ContainsKey("RateLimit-Limit"));
+            await host.Scenario(s => s.Get.Url("/health/live"));
         }
     }
 
@@ -131,7 +124,7 @@ public sealed class RateLimitingTests
     [InlineData("::ffff:192.0.2.1", "192.0.2.1", true)]
     [InlineData("192.0.2.1", "192.0.2.2", false)]
     public void Addresses_are_counted_by_client_and_an_IPv6_client_by_its_64_bit_prefix(string a, string b, bool same) =>
-        Assert.Equal(same, RateLimitMiddleware.AddressPartition(IPAddress.Parse(a)) == RateLimitMiddleware.AddressPartition(IPAddress.Parse(b)));
+        Assert.Equal(same, RateLimitingSetup.AddressPartition(IPAddress.Parse(a)) == RateLimitingSetup.AddressPartition(IPAddress.Parse(b)));
 
     [Theory]
     [InlineData("RateLimiting:GlobalPolicy", "missing", "RateLimiting:GlobalPolicy names 'missing'")]
