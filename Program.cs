@@ -1,16 +1,25 @@
 using Mediator;
 using Template.Infrastructure;
+using Template.Infrastructure.Pipeline;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceInfrastructure(typeof(Program).Assembly);
 
-// The source generator registers every handler at compile time; the pipeline behaviors are
-// registered, in order, by AddServiceInfrastructure (see RequestPipeline).
+// The source generator registers every handler, and these behaviors, at compile time. Every request passes the
+// behaviors in this order, outermost first; add your own (a transaction, an idempotency key) to the list.
 builder.Services.AddMediator((MediatorOptions options) =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
     options.GenerateTypesAsInternal = true;
+    options.PipelineBehaviors =
+    [
+        typeof(LoggingBehavior<,>),
+        typeof(NormalizationBehavior<,>),
+        typeof(AuthorizationBehavior<,>),
+        typeof(ValidationBehavior<,>),
+        typeof(CachingBehavior<,>),
+    ];
 });
 
 var app = builder.Build();

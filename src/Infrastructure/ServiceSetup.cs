@@ -12,7 +12,6 @@ using Template.Infrastructure.Http;
 using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Modules;
 using Template.Infrastructure.OpenApi;
-using Template.Infrastructure.Pipeline;
 using Template.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Template.Infrastructure.Redis;
@@ -68,7 +67,7 @@ public static class ServiceSetup
             hsts.MaxAge = headers.Value.HstsMaxAge;
             hsts.IncludeSubDomains = headers.Value.HstsIncludeSubDomains;
         });
-        services.AddRequestPipeline(featuresAssembly);
+        services.AddValidators(featuresAssembly);
         services.AddEndpointsFrom(featuresAssembly);
         services.AddFeatureModulesFrom(featuresAssembly, configuration);
         services.TryAddSingleton(TimeProvider.System);

@@ -1,6 +1,6 @@
 using System.Reflection;
 using Template.Infrastructure.Discovery;
-using Template.Infrastructure.Pipeline;
+using Template.Infrastructure.Validation;
 
 namespace Template.Infrastructure.Endpoints;
 

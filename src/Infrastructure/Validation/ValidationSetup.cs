@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Template.Infrastructure.Validation.Messages;
 
@@ -39,6 +40,24 @@ public static class ValidationSetup
             // Only Accept-Language: a query string or cookie would make the same request answer differently.
             localization.RequestCultureProviders = [new AcceptLanguageHeaderRequestCultureProvider()];
         });
+        return services;
+    }
+
+    /// <summary>
+    /// Every validator of the assembly. One without constructor parameters depends on nothing, so it is built once
+    /// (a validator builds its rules in its constructor); one with dependencies is scoped, as they may be.
+    /// </summary>
+    public static IServiceCollection AddValidators(this IServiceCollection services, System.Reflection.Assembly assembly)
+    {
+        foreach (var found in AssemblyScanner.FindValidatorsInAssembly(assembly, includeInternalTypes: true))
+        {
+            var lifetime = found.ValidatorType.GetConstructors().All(c => c.GetParameters().Length == 0)
+                ? ServiceLifetime.Singleton
+                : ServiceLifetime.Scoped;
+            services.Add(new ServiceDescriptor(found.InterfaceType, found.ValidatorType, lifetime));
+            services.TryAdd(new ServiceDescriptor(found.ValidatorType, found.ValidatorType, lifetime));
+        }
+
         return services;
     }
 

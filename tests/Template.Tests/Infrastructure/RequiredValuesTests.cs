@@ -1,5 +1,5 @@
 using Template.Infrastructure.Errors;
-using Template.Infrastructure.Pipeline;
+using Template.Infrastructure.Validation;
 
 namespace Template.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using FluentValidation.Results;
-using Template.Infrastructure.Pipeline;
+using Template.Infrastructure.Validation;
 
 namespace Template.Tests.Infrastructure;
 

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Linq.Expressions;
 using FluentValidation;
-using Template.Infrastructure.Pipeline;
 
 namespace Template.Infrastructure.Validation.Rules;
 

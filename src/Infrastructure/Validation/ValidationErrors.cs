@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using FluentValidation.Results;
 
-namespace Template.Infrastructure.Pipeline;
+namespace Template.Infrastructure.Validation;
 
 /// <summary>Groups validation failures by the camelCase JSON path of the offending value.</summary>
 public static class ValidationErrors

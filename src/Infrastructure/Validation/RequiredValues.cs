@@ -4,9 +4,8 @@ using System.Reflection;
 using FluentValidation.Results;
 using FluentValidation.Validators;
 using Microsoft.AspNetCore.Http.Metadata;
-using Template.Infrastructure.Validation;
 
-namespace Template.Infrastructure.Pipeline;
+namespace Template.Infrastructure.Validation;
 
 /// <summary>
 /// Finds nulls where the request's type does not allow them: a list, an element of a list, or an object that its
