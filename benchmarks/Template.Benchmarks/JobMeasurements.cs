@@ -16,7 +16,6 @@ public sealed class NoOpJobHandler : ICommandHandler<NoOpJobCommand>
 {
     public ValueTask<Unit> Handle(NoOpJobCommand command, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(command);
         JobCompletions.Complete(command.Sequence);
         return ValueTask.FromResult(Unit.Value);
     }

@@ -9,7 +9,6 @@ public static class Report
 {
     public static string Write(RunResults results)
     {
-        ArgumentNullException.ThrowIfNull(results);
         var http = results.Http;
         var bare = http.Single(r => r.Name == "bare");
         var text = new StringBuilder();
@@ -101,7 +100,6 @@ public static class Report
 
     public static string Cache(CacheResult result, IReadOnlyList<HttpResult>? http)
     {
-        ArgumentNullException.ThrowIfNull(result);
         var text = new StringBuilder().AppendLine("## 3. Cache").AppendLine();
         if (http is not null)
         {
@@ -130,7 +128,6 @@ public static class Report
 
     public static string Jobs(IReadOnlyList<JobResult> results)
     {
-        ArgumentNullException.ThrowIfNull(results);
         var text = new StringBuilder().AppendLine("## 4. Jobs").AppendLine()
             .AppendLine("The service's job workers (Hangfire, default queues: 2 + 5 + 1 workers) in the benchmark process, running a no-op command through the mediator pipeline. Throughput: jobs enqueued by four callers at once, counted until the last has run. Latency: one job at a time on idle workers, enqueue to the handler's return. Redis commands: `INFO commandstats` over the throughput run (everything Redis executed, background work included) divided by the jobs.").AppendLine()
             .AppendLine("| Mode | Jobs | Jobs/s | Redis commands per job | p50 (idle) | p99 (idle) |")
@@ -184,7 +181,6 @@ public static class Report
 
     public static string Pipeline(PipelineResult result)
     {
-        ArgumentNullException.ThrowIfNull(result);
         var (direct, send) = (result.Direct, result.Send);
         var extraNs = send.Ns - direct.Ns;
         var extraBytes = send.Bytes - direct.Bytes;

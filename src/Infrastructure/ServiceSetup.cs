@@ -26,7 +26,6 @@ public static class ServiceSetup
 {
     public static WebApplicationBuilder AddServiceInfrastructure(this WebApplicationBuilder builder, Assembly featuresAssembly)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var configuration = builder.Configuration;
 
@@ -99,7 +98,6 @@ public static class ServiceSetup
 
     public static WebApplication UseServiceInfrastructure(this WebApplication app)
     {
-        ArgumentNullException.ThrowIfNull(app);
         // The client's address first, so every later step (logs, rate limits) sees the real one.
         app.UseTrustedProxies();
         app.UseMiddleware<SecurityHeadersMiddleware>();
@@ -112,7 +110,6 @@ public static class ServiceSetup
         }
 
         app.UseCorsAllowList();
-        app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseRateLimits();
         app.UseAuthentication();
         app.UseMiddleware<CsrfMiddleware>();

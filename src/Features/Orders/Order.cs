@@ -23,8 +23,6 @@ public sealed record Order(
     /// <summary>Only a placed order is confirmed; confirming twice, or a cancelled order, changes nothing.</summary>
     public Order Confirm(DateTimeOffset at) =>
         Status == OrderStatus.Placed ? this with { Status = OrderStatus.Confirmed, ConfirmedAt = at, Version = Version + 1 } : this;
-
-    public Order Ship() => this with { Status = OrderStatus.Shipped, Version = Version + 1 };
 }
 
 public sealed record OrderLine(string Sku, int Quantity);
@@ -52,7 +50,6 @@ public sealed record OrderResponse(
 {
     public static OrderResponse From(Order order)
     {
-        ArgumentNullException.ThrowIfNull(order);
         return new(order.Id, order.CustomerEmail, order.Lines, order.Currency, order.Note, order.Status, order.PlacedAt, order.ConfirmedAt, order.CancelledAt, order.Version);
     }
 }

@@ -63,8 +63,6 @@ public sealed class OrderPolicy : ResourcePolicy<Order>
 {
     protected override PolicyDecision Decide(ClaimsPrincipal user, string operation, Order resource)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(resource);
         if (string.Equals(resource.OwnerId, user.SubjectId(), StringComparison.Ordinal))
         {
             return PolicyDecision.Allow();
@@ -87,8 +85,6 @@ public static class OrderAuthorization
     public static async ValueTask<Order> GetAuthorizedAsync(
         this IOrderStore store, IAuthorizationService authorization, IRequestCaller caller, Guid id, OperationAuthorizationRequirement operation, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(caller);
         var order = await store.FindAsync(id, cancellationToken) ?? throw NotFoundException.For("Order", id);
         await authorization.EnsureAllowedAsync(caller.Principal, order, operation, () => NotFoundException.For("Order", id));
         return order;

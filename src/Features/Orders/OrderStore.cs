@@ -30,7 +30,6 @@ public sealed class InMemoryOrderStore : IOrderStore
 
     public ValueTask AddAsync(Order order, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(order);
         if (!orders.TryAdd(order.Id, order) && !Equals(orders.GetValueOrDefault(order.Id), order))
         {
             throw new InvalidOperationException($"Order '{order.Id}' already exists.");
@@ -44,8 +43,6 @@ public sealed class InMemoryOrderStore : IOrderStore
 
     public ValueTask<bool> ReplaceAsync(Order current, Order replacement, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(current);
-        ArgumentNullException.ThrowIfNull(replacement);
         return ValueTask.FromResult(
             orders.TryGetValue(current.Id, out var stored)
             && stored.Version == current.Version
@@ -74,7 +71,6 @@ public sealed class InMemoryOrderStore : IOrderStore
 
     public ValueTask<bool> RemoveAsync(Order current, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(current);
         return ValueTask.FromResult(
             orders.TryGetValue(current.Id, out var stored)
             && stored.Version == current.Version

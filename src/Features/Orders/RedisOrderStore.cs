@@ -21,7 +21,6 @@ public sealed class RedisOrderStore(ServiceRedis redis) : IOrderStore
 
     public async ValueTask AddAsync(Order order, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(order);
         var transaction = database.CreateTransaction();
         transaction.AddCondition(Condition.KeyNotExists(OrderKey(order.Id)));
         _ = transaction.HashSetAsync(OrderKey(order.Id), Fields(order));
@@ -41,8 +40,6 @@ public sealed class RedisOrderStore(ServiceRedis redis) : IOrderStore
 
     public async ValueTask<bool> ReplaceAsync(Order current, Order replacement, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(current);
-        ArgumentNullException.ThrowIfNull(replacement);
         var transaction = database.CreateTransaction();
         transaction.AddCondition(Condition.HashEqual(OrderKey(current.Id), VersionField, current.Version));
         _ = transaction.HashSetAsync(OrderKey(current.Id), Fields(replacement));
@@ -67,7 +64,6 @@ public sealed class RedisOrderStore(ServiceRedis redis) : IOrderStore
 
     public async ValueTask<bool> RemoveAsync(Order current, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(current);
         var transaction = database.CreateTransaction();
         transaction.AddCondition(Condition.HashEqual(OrderKey(current.Id), VersionField, current.Version));
         _ = transaction.KeyDeleteAsync(OrderKey(current.Id));

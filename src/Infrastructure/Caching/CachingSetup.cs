@@ -19,7 +19,6 @@ public static class CachingSetup
 {
     public static IServiceCollection AddCaching(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
     {
-        ArgumentNullException.ThrowIfNull(backends);
         services.AddOptions<CacheOptions>()
             .Bind(configuration.GetSection(CacheOptions.Section))
             .ValidateDataAnnotations()

@@ -10,14 +10,12 @@ public static class HybridCacheOperations
     /// <summary>The cached value, or <see langword="default"/> when there is none. Never creates one.</summary>
     public static ValueTask<T?> GetAsync<T>(this HybridCache cache, string key, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(cache);
         return cache.GetOrCreateAsync<T?>(key, static _ => ValueTask.FromResult(default(T)), ReadOnly, tags: null, cancellationToken);
     }
 
     /// <summary>Stores <paramref name="value"/> for <paramref name="expiration"/>.</summary>
     public static ValueTask SetAsync<T>(this HybridCache cache, string key, T value, TimeSpan expiration, IEnumerable<string>? tags = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(cache);
         return cache.SetAsync(key, value, new HybridCacheEntryOptions { Expiration = expiration, LocalCacheExpiration = expiration }, tags, cancellationToken);
     }
 

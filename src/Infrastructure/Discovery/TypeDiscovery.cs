@@ -12,8 +12,6 @@ public static class TypeDiscovery
     /// </summary>
     public static void ForEachImplementation(Assembly assembly, Type contract, MethodInfo genericMethod, params object?[] arguments)
     {
-        ArgumentNullException.ThrowIfNull(assembly);
-        ArgumentNullException.ThrowIfNull(genericMethod);
         var implementations = assembly.GetTypes()
             .Where(t => t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false } && contract.IsAssignableFrom(t))
             .OrderBy(t => t.FullName, StringComparer.Ordinal);

@@ -32,7 +32,6 @@ public static class EndpointRegistration
     /// </summary>
     public static IEndpointRouteBuilder MapRegisteredEndpoints(this IEndpointRouteBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(app);
         var endpoints = app.MapGroup("");
         endpoints.AddEndpointFilterFactory(RequiredValues.Filter);
         var mapped = new HashSet<Type>();

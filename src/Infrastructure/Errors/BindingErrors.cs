@@ -28,8 +28,6 @@ public static partial class BindingErrors
     /// <summary>The refused input as validation errors, or null when the failure is not about one value.</summary>
     public static RequestValidationException? From(BadHttpRequestException exception, HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(exception);
-        ArgumentNullException.ThrowIfNull(http);
         if (exception.StatusCode != StatusCodes.Status400BadRequest)
         {
             return null;

@@ -58,7 +58,6 @@ public static class CorsSetup
 
     public static IApplicationBuilder UseCorsAllowList(this IApplicationBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(app);
         return app.ApplicationServices.GetRequiredService<IOptions<CorsOptions>>().Value.AllowedOrigins.Count > 0 ? app.UseCors() : app;
     }
 

@@ -52,7 +52,6 @@ public static class ForwardedHeadersSetup
 
     public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(app);
         if (app.ApplicationServices.GetRequiredService<IOptions<ProxyOptions>>().Value.TrustedProxies.Count == 0)
         {
             return app;

@@ -35,7 +35,6 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next, IOptions<Sec
 
     public Task InvokeAsync(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         context.Response.OnStarting(static state =>
         {
             var (response, pagePolicy) = ((HttpResponse, string))state;

@@ -23,7 +23,6 @@ public sealed class JobCommandRunner(ISender sender, Security.ScopeCaller caller
     public async Task RunAsync<TCommand>(TCommand command, CancellationToken cancellationToken)
         where TCommand : ICommand
     {
-        ArgumentNullException.ThrowIfNull(command);
         var name = typeof(TCommand).Name;
         // A job acts as the system principal with the abilities its command declares, never as a user.
         caller.RunAsSystem(typeof(TCommand));

@@ -33,7 +33,6 @@ internal sealed class HangfireJobDispatcher(IBackgroundJobClientV2 client) : IJo
     internal static Job JobFor<TCommand>(TCommand command, string queue)
         where TCommand : ICommand
     {
-        ArgumentNullException.ThrowIfNull(command);
         return Job.FromExpression<JobCommandRunner>(runner => runner.RunAsync(command, CancellationToken.None), queue);
     }
 }

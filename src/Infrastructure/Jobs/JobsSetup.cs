@@ -26,7 +26,6 @@ public static class JobsSetup
 
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
     {
-        ArgumentNullException.ThrowIfNull(backends);
         services.AddOptions<JobsOptions>()
             .Bind(configuration.GetSection(JobsOptions.Section))
             .ValidateDataAnnotations()

@@ -13,8 +13,6 @@ internal sealed class ContractSchemas : IOpenApiSchemaTransformer
     public Task TransformAsync(
         OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(schema);
-        ArgumentNullException.ThrowIfNull(context);
         var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
         if (type.IsEnum && schema.Enum is { Count: > 0 })
         {

@@ -69,7 +69,6 @@ internal sealed class DocumentInfo(IOptions<OpenApiDocumentOptions> options, IHo
     public Task TransformAsync(
         OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(document);
         var settings = options.Value;
         document.Info ??= new OpenApiInfo();
         document.Info.Title = string.IsNullOrWhiteSpace(settings.Title) ? environment.ApplicationName : settings.Title;

@@ -25,8 +25,6 @@ internal sealed class OperationResponses(
     public Task TransformAsync(
         OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(operation);
-        ArgumentNullException.ThrowIfNull(context);
         var description = context.Description;
         var document = context.Document;
         var request = OperationRequests.RequestType(description);

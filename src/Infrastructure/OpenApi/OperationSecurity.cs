@@ -19,8 +19,6 @@ internal sealed class OperationSecurity(SecurityFeatures features, IAuthorizatio
     public async Task TransformAsync(
         OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(operation);
-        ArgumentNullException.ThrowIfNull(context);
         if (OperationRequests.Policies(context.Description) is not { } names)
         {
             // Open to anyone: said outright, so tools do not read a missing requirement as an oversight.
@@ -53,7 +51,6 @@ internal sealed class OperationSecurity(SecurityFeatures features, IAuthorizatio
     public Task TransformAsync(
         OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(document);
         document.Components ??= new OpenApiComponents();
         var schemes = document.Components.SecuritySchemes ??=
             new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);

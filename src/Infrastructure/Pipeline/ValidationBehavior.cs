@@ -41,7 +41,6 @@ public static class RequestValidation
     public static async ValueTask ValidateAsync<TMessage>(
         IEnumerable<IValidator<TMessage>> validators, TMessage message, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(validators);
         // The container hands out arrays; indexing one saves the enumerator an IEnumerable would allocate.
         var all = validators as IValidator<TMessage>[] ?? [.. validators];
         List<ValidationFailure>? failures = null;

@@ -66,7 +66,6 @@ public sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiting
 {
     public ValidateOptionsResult Validate(string? name, RateLimitingOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         if (!string.IsNullOrEmpty(options.GlobalPolicy) && !options.Policies.ContainsKey(options.GlobalPolicy))
         {

@@ -22,7 +22,6 @@ public static class RateLimitingSetup
     public static IServiceCollection AddRateLimits(
         this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
     {
-        ArgumentNullException.ThrowIfNull(backends);
         services.AddOptions<RateLimitingOptions>()
             .Bind(configuration.GetSection(RateLimitingOptions.Section))
             .ValidateOnStart();
@@ -48,7 +47,6 @@ public static class RateLimitingSetup
     /// </summary>
     public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(app);
         var options = app.ApplicationServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
         if (!options.Enabled)
         {
@@ -76,7 +74,6 @@ public static class RateLimitingSetup
     /// </summary>
     public static void CheckEndpointPolicies(this IEndpointRouteBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(app);
         var options = app.ServiceProvider.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
         if (!options.Enabled)
         {
@@ -101,7 +98,6 @@ public static class RateLimitingSetup
     /// </summary>
     public static string CallerPartition(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var subject = context.User.FindFirst("sub") ?? context.User.FindFirst(ClaimTypes.NameIdentifier);
         return subject is not null && context.User.Identity?.IsAuthenticated == true
             ? "sub:" + subject.Value
@@ -133,7 +129,6 @@ public static class RateLimitingSetup
     /// <summary>A limiter of this process for one caller of one policy.</summary>
     public static RateLimiter LocalLimiter(RateLimitPolicyOptions policy, bool replenishItself = false)
     {
-        ArgumentNullException.ThrowIfNull(policy);
         return policy.Kind switch
         {
             RateLimitKind.FixedWindow => new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions

@@ -10,8 +10,6 @@ public static class DataProtectionSetup
 {
     public static IServiceCollection AddSharedDataProtection(this IServiceCollection services, IHostEnvironment environment, ServiceBackends backends)
     {
-        ArgumentNullException.ThrowIfNull(environment);
-        ArgumentNullException.ThrowIfNull(backends);
         services.AddDataProtection().SetApplicationName(environment.ApplicationName);
         if (backends.UsesRedis)
         {

@@ -10,7 +10,6 @@ public static class RedisConnectionSetup
 {
     public static IServiceCollection AddRedisConnection(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
     {
-        ArgumentNullException.ThrowIfNull(backends);
         services.TryAddSingleton(backends);
         services.AddOptions<RedisOptions>()
             .Bind(configuration.GetSection(RedisOptions.Section))
@@ -39,7 +38,6 @@ public static class RedisConnectionSetup
     /// </summary>
     public static ConfigurationOptions CreateConfiguration(string connectionString, RedisOptions options, string clientName)
     {
-        ArgumentNullException.ThrowIfNull(options);
         var configuration = ConfigurationOptions.Parse(connectionString);
         configuration.AbortOnConnectFail = false;
         configuration.ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds;

@@ -40,7 +40,6 @@ internal sealed class HostPrefixCookieManager : ICookieManager
 
     public void AppendResponseCookie(HttpContext context, string key, string? value, CookieOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         options.Path = "/";
         options.Domain = null;
         options.Secure = context.Request.IsHttps;
@@ -49,7 +48,6 @@ internal sealed class HostPrefixCookieManager : ICookieManager
 
     public void DeleteCookie(HttpContext context, string key, CookieOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         options.Path = "/";
         options.Domain = null;
         options.Secure = context.Request.IsHttps;
@@ -58,8 +56,6 @@ internal sealed class HostPrefixCookieManager : ICookieManager
 
     public static string NameFor(HttpContext context, string key)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(key);
         return !context.Request.IsHttps && key.StartsWith(Prefix, StringComparison.Ordinal) ? key[Prefix.Length..] : key;
     }
 }

@@ -50,7 +50,6 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
 
     public async Task InvokeAsync(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         var scheme = SecuritySetup.SchemeFor(context, features);
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))
@@ -88,7 +87,6 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
     /// <summary>Gives the request token to the page's scripts; the matching half stays in the HttpOnly antiforgery cookie.</summary>
     public void IssueToken(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var tokens = antiforgery.GetAndStoreTokens(context);
         context.Response.Cookies.Append(CsrfOptions.TokenCookie, tokens.RequestToken!, new CookieOptions
         {

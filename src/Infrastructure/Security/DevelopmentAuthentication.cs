@@ -53,7 +53,6 @@ public sealed class DevelopmentAuthenticationOptionsValidator(IHostEnvironment e
 {
     public ValidateOptionsResult Validate(string? name, DevelopmentAuthenticationOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         return options.Enabled && !environment.IsDevelopment()
             ? ValidateOptionsResult.Fail(
                 $"{DevelopmentAuthenticationOptions.Section}:Enabled is true in the '{environment.EnvironmentName}' environment; " +

@@ -22,7 +22,6 @@ public sealed class ScopeCaller
 
     public void RunAsSystem(Type command)
     {
-        ArgumentNullException.ThrowIfNull(command);
         var abilities = command.GetCustomAttribute<JobAbilitiesAttribute>()?.Abilities ?? [];
         Principal = SystemPrincipal(abilities);
     }

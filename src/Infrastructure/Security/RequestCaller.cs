@@ -31,7 +31,6 @@ public static class PrincipalClaims
     /// <summary>The stable subject id: <c>sub</c>, or the name identifier of schemes that map claims.</summary>
     public static string? SubjectId(this ClaimsPrincipal principal)
     {
-        ArgumentNullException.ThrowIfNull(principal);
         return principal.FindFirstValue("sub") ?? principal.FindFirstValue(ClaimTypes.NameIdentifier);
     }
 }

@@ -159,7 +159,6 @@ public static class SecuritySetup
     /// <summary>Maps the embedded server's endpoints, the login page and the browser session endpoints that are on.</summary>
     public static void MapAuthentication(this IEndpointRouteBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(app);
         var features = app.ServiceProvider.GetRequiredService<SecurityFeatures>();
 //#if (auth == "embedded")
         if (features.EmbeddedServer)

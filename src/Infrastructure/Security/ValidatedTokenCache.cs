@@ -21,7 +21,6 @@ internal sealed class ValidatedTokenCache(TimeProvider clock, TimeSpan maxAge, i
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        ArgumentNullException.ThrowIfNull(token);
         var now = clock.GetUtcNow();
         if (validated.TryGetValue(token, out var known))
         {

@@ -15,8 +15,6 @@ public static class TelemetrySetup
 
     public static IServiceCollection AddServiceTelemetry(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, ServiceBackends backends)
     {
-        ArgumentNullException.ThrowIfNull(environment);
-        ArgumentNullException.ThrowIfNull(backends);
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var fromEnvironment = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
         if (options.OtlpEndpoint is null && !fromEnvironment)

@@ -41,7 +41,6 @@ public sealed class RequiredValues
     /// </summary>
     public static EndpointFilterDelegate Filter(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var services = context.ApplicationServices.GetService<IServiceProviderIsService>();
         var parameters = context.MethodInfo.GetParameters();
         for (var index = 0; index < parameters.Length; index++)

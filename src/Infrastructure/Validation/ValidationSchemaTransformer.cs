@@ -23,8 +23,6 @@ internal sealed class ValidationSchemaTransformer : IOpenApiSchemaTransformer, I
 
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(schema);
-        ArgumentNullException.ThrowIfNull(context);
         var services = context.ApplicationServices;
         var container = context.ParameterDescription?.ModelMetadata?.ContainerType;
 
@@ -60,8 +58,6 @@ internal sealed class ValidationSchemaTransformer : IOpenApiSchemaTransformer, I
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(operation);
-        ArgumentNullException.ThrowIfNull(context);
         foreach (var description in context.Description.ParameterDescriptions)
         {
             var parameter = operation.Parameters?.OfType<OpenApiParameter>()

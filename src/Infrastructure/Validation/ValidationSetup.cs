@@ -77,7 +77,6 @@ public static class ValidationSetup
     /// </summary>
     public static void AddMessages(string culture, IReadOnlyDictionary<string, string> messages)
     {
-        ArgumentNullException.ThrowIfNull(messages);
         foreach (var (code, message) in messages)
         {
             Messages.AddTranslation(culture, code, message);
@@ -90,7 +89,6 @@ public static class ValidationSetup
     /// </summary>
     public static void AddFieldNames(string culture, IReadOnlyDictionary<string, string> names)
     {
-        ArgumentNullException.ThrowIfNull(names);
         foreach (var (field, name) in names)
         {
             Messages.AddTranslation(culture, FieldKey(field), name);
@@ -106,8 +104,6 @@ public static class ValidationSetup
     /// </summary>
     public static string Message(string code, string jsonPath, params (string Name, object Value)[] arguments)
     {
-        ArgumentNullException.ThrowIfNull(jsonPath);
-        ArgumentNullException.ThrowIfNull(arguments);
         var field = jsonPath[(jsonPath.LastIndexOf('.') + 1)..];
         var formatter = new FluentValidation.Internal.MessageFormatter().AppendPropertyName(DisplayName(field));
         foreach (var (argument, value) in arguments)

@@ -17,8 +17,6 @@ public static class Eventually
     /// <summary>Polls <paramref name="condition"/>; fails with <paramref name="failure"/> after <paramref name="within"/>.</summary>
     public static async Task HoldsAsync(Func<Task<bool>> condition, Func<string> failure, TimeSpan? within = null, TimeSpan? pause = null)
     {
-        ArgumentNullException.ThrowIfNull(condition);
-        ArgumentNullException.ThrowIfNull(failure);
         var started = Stopwatch.GetTimestamp();
         while (!await condition())
         {

@@ -17,7 +17,6 @@ public static class HeadlessChromium
 
     public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
-        ArgumentNullException.ThrowIfNull(playwright);
         return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Executable,
@@ -30,7 +29,6 @@ public static class HeadlessChromium
     /// <summary>Collects what the page's Content-Security-Policy blocked, as the browser reports it.</summary>
     public static List<string> WatchForBlockedContent(IPage page)
     {
-        ArgumentNullException.ThrowIfNull(page);
         var blocked = new List<string>();
         page.Console += (_, message) =>
         {
@@ -45,7 +43,6 @@ public static class HeadlessChromium
     /// <summary>Signs in through <c>/auth/login</c> and the login page, as a person would, and waits for <paramref name="returnUrl"/>.</summary>
     public static async Task SignInAsync(IPage page, Uri origin, string user, string returnUrl)
     {
-        ArgumentNullException.ThrowIfNull(page);
         await page.GotoAsync(new Uri(origin, "/auth/login?returnUrl=" + Uri.EscapeDataString(returnUrl)).ToString());
         await page.FillAsync("input[name=username]", user);
         await page.FillAsync("input[name=password]", $"{user}-dev-password");

@@ -22,7 +22,6 @@ public static class Loopback
     /// <summary>Starts a small web app on a free loopback port with the routes <paramref name="map"/> adds; returns it and its address.</summary>
     public static async Task<(WebApplication App, string Address)> StartAppAsync(Action<WebApplication> map)
     {
-        ArgumentNullException.ThrowIfNull(map);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();

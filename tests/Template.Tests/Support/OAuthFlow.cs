@@ -25,7 +25,6 @@ public sealed partial class OAuthFlow(HttpClient client) : IDisposable
 
     public static OAuthFlow For(IAlbaHost host)
     {
-        ArgumentNullException.ThrowIfNull(host);
         return new OAuthFlow(host.Server.CreateClient());
     }
 
@@ -122,7 +121,6 @@ public sealed partial class OAuthFlow(HttpClient client) : IDisposable
 
     public static string? QueryValue(Uri uri, string name)
     {
-        ArgumentNullException.ThrowIfNull(uri);
         return QueryHelpers.ParseQuery(uri.Query).TryGetValue(name, out var value) ? value.ToString() : null;
     }
 
@@ -176,7 +174,6 @@ public sealed partial class OAuthFlow(HttpClient client) : IDisposable
     /// <summary>Calls the probe endpoint that answers with the caller's subject, as the bearer of <paramref name="accessToken"/>.</summary>
     public static async Task<string> CallMeAsync(IAlbaHost host, string accessToken, int status)
     {
-        ArgumentNullException.ThrowIfNull(host);
         var result = await host.Scenario(s =>
         {
             s.Get.Url(ProbeEndpoints.Me);

@@ -35,7 +35,6 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts the service; pass <paramref name="port"/> when the settings must name the address beforehand.</summary>
     public static ServiceProcess Start(IDictionary<string, string?> settings, string environment = "Production", int? port = null)
     {
-        ArgumentNullException.ThrowIfNull(settings);
         var address = new Uri($"http://127.0.0.1:{port ?? Loopback.FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {

@@ -38,7 +38,6 @@ public sealed class SlowTraitDiscoverer : ITraitDiscoverer
 {
     public IEnumerable<KeyValuePair<string, string>> GetTraits(IAttributeInfo traitAttribute)
     {
-        ArgumentNullException.ThrowIfNull(traitAttribute);
         yield return new("Category", "Slow");
         yield return new("Category", (string)traitAttribute.GetConstructorArguments().Single());
     }

@@ -38,7 +38,6 @@ public sealed class CancelOrderHandler(IOrderStore store, IRequestCaller caller,
 
     public async ValueTask<OrderResponse> Handle(CancelOrderCommand command, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(command);
         for (var attempt = 1; ; attempt++)
         {
             var order = await store.GetAuthorizedAsync(authorization, caller, command.Id, OrderOperations.Cancel, cancellationToken);

@@ -65,7 +65,6 @@ public sealed class ChangeOrderNoteHandler(IOrderStore store, IRequestCaller cal
 {
     public async ValueTask<OrderResponse> Handle(ChangeOrderNoteCommand command, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(command);
         var order = await store.GetAuthorizedAsync(authorization, caller, command.Id, OrderOperations.Update, cancellationToken);
         if (order.Version != command.ExpectedVersion)
         {

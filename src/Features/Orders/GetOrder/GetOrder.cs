@@ -33,7 +33,6 @@ public sealed class GetOrderHandler(IOrderStore store, IRequestCaller caller, IA
 {
     public async ValueTask<OrderResponse> Handle(GetOrderQuery query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
         return OrderResponse.From(await store.GetAuthorizedAsync(authorization, caller, query.Id, OrderOperations.View, cancellationToken));
     }
 }

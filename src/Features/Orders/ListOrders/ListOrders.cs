@@ -36,7 +36,6 @@ public sealed class ListOrdersValidator : AbstractValidator<ListOrdersQuery>
 
     public ListOrdersValidator(IOptions<OrdersOptions> options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         RuleFor(q => q.Page).InclusiveBetween(1, MaxPage);
         RuleFor(q => q.PageSize).InclusiveBetween(1, options.Value.MaxPageSize);
     }
@@ -46,7 +45,6 @@ public sealed class ListOrdersHandler(IOrderStore store, IRequestCaller caller) 
 {
     public async ValueTask<OrderPage> Handle(ListOrdersQuery query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
         var (items, total) = await store.ListByOwnerAsync(caller.RequiredId, (query.Page - 1) * query.PageSize, query.PageSize, cancellationToken);
         return new OrderPage(
             [.. items.Select(o => new OrderSummary(o.Id, o.Status, o.Currency, o.Lines.Count, o.PlacedAt))],

@@ -90,7 +90,6 @@ public sealed class PlaceOrderHandler(IOrderStore store, IRequestCaller caller, 
 {
     public async ValueTask<OrderResponse> Handle(PlaceOrderCommand command, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(command);
         var order = new Order(
             Id: Guid.CreateVersion7(),
             OwnerId: caller.RequiredId,

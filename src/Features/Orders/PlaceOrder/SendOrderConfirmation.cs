@@ -34,7 +34,6 @@ public sealed partial class SendOrderConfirmationHandler(
 {
     public async ValueTask<Unit> Handle(SendOrderConfirmationCommand command, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(command);
         // Not acquiring the lock throws, and the job is retried later.
         await using var handle = await locks.CreateLock(
             $"orders:{command.OrderId}:confirmation").AcquireAsync(options.Value.ConfirmationLockTimeout, cancellationToken);

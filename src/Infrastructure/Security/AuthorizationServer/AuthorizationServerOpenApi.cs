@@ -15,7 +15,6 @@ internal sealed class AuthorizationServerOpenApi(IOptions<OpenIddictServerOption
     public Task TransformAsync(
         OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(document);
         var options = server.Value;
         var scopes = options.Scopes.Order(StringComparer.Ordinal)
             .ToDictionary(s => s, Describe, StringComparer.Ordinal);

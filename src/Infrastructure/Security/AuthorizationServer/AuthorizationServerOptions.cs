@@ -56,8 +56,6 @@ public sealed class AuthorizationServerOptions : IValidatableObject
     /// </summary>
     public void FollowTheServedAddress(IConfiguration configuration, IHostEnvironment environment)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(environment);
         if (!environment.IsDevelopment() || Issuer is { IsAbsoluteUri: true })
         {
             return;
@@ -223,7 +221,6 @@ public sealed class AuthorizationServerProductionCheck(IHostEnvironment environm
 
     public ValidateOptionsResult Validate(string? name, AuthorizationServerOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         if (!options.Enabled || !environment.IsProduction())
         {
             return ValidateOptionsResult.Success;

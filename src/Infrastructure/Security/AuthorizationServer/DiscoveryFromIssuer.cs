@@ -18,7 +18,6 @@ internal sealed class DiscoveryFromIssuer : IOpenIddictServerHandler<HandleConfi
 
     public ValueTask HandleAsync(HandleConfigurationRequestContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         if (context.Options.Issuer is not { } issuer || context.BaseUri is not { } requested)
         {
             return ValueTask.CompletedTask;

@@ -22,7 +22,6 @@ internal sealed class EmbeddedServerRequestHandler(OpenIddictServerAspNetCoreHan
 
     public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         path = context.Request.Path;
         return inner.InitializeAsync(scheme, context);
     }

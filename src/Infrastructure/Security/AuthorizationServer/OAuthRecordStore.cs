@@ -35,7 +35,6 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
 
     public async ValueTask<long> CountAsync<TResult>(Func<IQueryable<T>, IQueryable<TResult>> query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
         return query((await SnapshotAsync(cancellationToken).ConfigureAwait(false)).AsQueryable()).LongCount();
     }
 
@@ -46,13 +45,11 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
 
     public ValueTask UpdateAsync(T record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
         return SaveAsync(record, record.Version, cancellationToken);
     }
 
     public async ValueTask DeleteAsync(T record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
         if (!await storage.DeleteAsync(Kind, record.Id, record.Version, [.. IndexesOf(record)], cancellationToken).ConfigureAwait(false))
         {
             throw Conflict(record);
@@ -85,7 +82,6 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
     public async IAsyncEnumerable<TResult> ListAsync<TState, TResult>(
         Func<IQueryable<T>, TState, IQueryable<TResult>> query, TState state, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
         foreach (var result in query((await SnapshotAsync(cancellationToken).ConfigureAwait(false)).AsQueryable(), state))
         {
             yield return result;
@@ -94,25 +90,21 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
 
     public async ValueTask<TResult?> GetAsync<TState, TResult>(Func<IQueryable<T>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
         return query((await SnapshotAsync(cancellationToken).ConfigureAwait(false)).AsQueryable(), state).FirstOrDefault();
     }
 
     public ValueTask<string?> GetIdAsync(T record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
         return ValueTask.FromResult<string?>(record.Id);
     }
 
     public ValueTask<ImmutableDictionary<string, JsonElement>> GetPropertiesAsync(T record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
         return ValueTask.FromResult(record.Properties?.ToImmutableDictionary() ?? ImmutableDictionary<string, JsonElement>.Empty);
     }
 
     public ValueTask SetPropertiesAsync(T record, ImmutableDictionary<string, JsonElement> properties, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
         record.Properties = properties is { Count: > 0 } ? new Dictionary<string, JsonElement>(properties) : null;
         return ValueTask.CompletedTask;
     }
@@ -120,7 +112,6 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
     /// <summary>Writes <paramref name="record"/> under a new version if the stored one is still <paramref name="expectedVersion"/> (null: a new record).</summary>
     private async ValueTask SaveAsync(T record, string? expectedVersion, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
         var previous = record.Version;
         record.Version = Guid.NewGuid().ToString("N");
         if (!await storage.WriteAsync(Kind, record.Id, expectedVersion, record.Version, JsonSerializer.Serialize(record), [.. IndexesOf(record)], cancellationToken).ConfigureAwait(false))
@@ -150,7 +141,6 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
     /// <summary>Applies <paramref name="change"/> to each record and saves it, re-reading and retrying a record another request changed meanwhile.</summary>
     protected async ValueTask<long> ChangeAllAsync(IAsyncEnumerable<T> records, Func<T, bool> change, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(records);
         long changed = 0;
         await foreach (var found in records.ConfigureAwait(false))
         {
@@ -179,7 +169,6 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
 
     protected async ValueTask<long> DeleteAllAsync(Func<T, ValueTask<bool>> shouldDelete, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(shouldDelete);
         long deleted = 0;
         await foreach (var record in FindAllAsync(IOAuthRecordStorage.All, _ => true, cancellationToken).ConfigureAwait(false))
         {
@@ -213,13 +202,11 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
 
     protected static ValueTask<TValue> Read<TValue>(T record, Func<T, TValue> read)
     {
-        ArgumentNullException.ThrowIfNull(record);
         return ValueTask.FromResult(read(record));
     }
 
     protected static ValueTask Write(T record, Action<T> write)
     {
-        ArgumentNullException.ThrowIfNull(record);
         write(record);
         return ValueTask.CompletedTask;
     }

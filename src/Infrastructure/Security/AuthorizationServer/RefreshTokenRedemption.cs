@@ -25,7 +25,6 @@ internal sealed class RefreshTokenRedemption(IOpenIddictTokenManager tokens, IOp
 
     public async ValueTask HandleAsync(ProcessSignInContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         if (context.EndpointType is not OpenIddictServerEndpointType.Token
             || !context.Request.IsRefreshTokenGrantType()
             || Presented(context)?.GetTokenId() is not { Length: > 0 } id

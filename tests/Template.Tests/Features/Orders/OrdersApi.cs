@@ -17,7 +17,6 @@ public static class OrdersApi
 
     public static async Task<OrderResponse> PlaceAsync(this IAlbaHost host, string user, PlaceOrderCommand? order = null)
     {
-        ArgumentNullException.ThrowIfNull(host);
         var result = await host.Scenario(s =>
         {
             s.Post.Json(order ?? ValidOrder()).ToUrl(PlaceOrderEndpoint.Route);
@@ -40,7 +39,6 @@ public static class OrdersApi
 
     public static async Task<T> GetJsonAsync<T>(this IAlbaHost host, string url, string user)
     {
-        ArgumentNullException.ThrowIfNull(host);
         var result = await host.Scenario(s =>
         {
             s.Get.Url(url);
@@ -62,7 +60,6 @@ public static class OrdersApi
 
     public static async Task<Order> WaitForStatusAsync(this IAlbaHost host, Guid id, OrderStatus status, TimeSpan? within = null)
     {
-        ArgumentNullException.ThrowIfNull(host);
         var store = host.Services.GetRequiredService<IOrderStore>();
         Order? order = null;
         await Eventually.HoldsAsync(

@@ -26,7 +26,6 @@ public static class RuleProbe
     /// <summary>Asserts the outcome and, on failure, that the rule reported <paramref name="code"/>.</summary>
     public static void AssertOutcome(ValidationResult result, bool valid, string code)
     {
-        ArgumentNullException.ThrowIfNull(result);
         Assert.Equal(valid, result.IsValid);
         if (!valid)
         {
