@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Hangfire;
 using Template.Features.Orders.PurgeCancelledOrders;
 using Template.Infrastructure.Jobs;
-using Template.Infrastructure.Modules;
+using Template.Infrastructure.Areas;
 using Template.Infrastructure.OpenApi;
 using Template.Infrastructure.Redis;
 using Template.Infrastructure.Validation;

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Areas;
 
 namespace Template.Tests.Support;
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Areas;
 using FluentValidation;
 using Mediator;
 using Template.Infrastructure.Errors;

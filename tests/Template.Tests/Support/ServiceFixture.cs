@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Areas;
 using Template.Infrastructure.OpenApi;
 using Template.Infrastructure.Security;
 

@@ -2,22 +2,19 @@ using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Template.Infrastructure.Caching;
-using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Areas;
 using Template.Infrastructure.Errors;
 using Template.Infrastructure.Security;
 
 namespace Template.Features.Orders.CancelOrder;
 
 /// <summary>POST /api/orders/{id}/cancel: cancels one of the caller's orders unless it has shipped.</summary>
-public sealed class CancelOrderEndpoint : IEndpoint
+public sealed class CancelOrderEndpoint : IEndpoint<OrdersRoutes>
 {
-    public const string Route = "/api/orders/{id:guid}/cancel";
-
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost(Route, async Task<Ok<OrderResponse>> ([AsParameters] CancelOrderCommand command, ISender sender, CancellationToken cancellationToken) =>
+        app.MapPost(OrdersRoutes.Prefix + "/{id:guid}/cancel", async Task<Ok<OrderResponse>> ([AsParameters] CancelOrderCommand command, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(command, cancellationToken)))
             .WithName("CancelOrder")
-            .WithTags("Orders")
             .WithSummary("Cancel one of your orders before it ships")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Template.Infrastructure.Caching;
-using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Areas;
 using Template.Infrastructure.Errors;
 using Template.Infrastructure.Pipeline;
 using Template.Infrastructure.Security;
@@ -16,15 +16,12 @@ namespace Template.Features.Orders.ChangeOrderNote;
 /// bound from three places: the order id from the route, the expected version from <c>If-Match</c>, the note
 /// from the JSON body.
 /// </summary>
-public sealed class ChangeOrderNoteEndpoint : IEndpoint
+public sealed class ChangeOrderNoteEndpoint : IEndpoint<OrdersRoutes>
 {
-    public const string Route = "/api/orders/{id:guid}/note";
-
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPut(Route, async Task<Ok<OrderResponse>> ([AsParameters] ChangeOrderNoteCommand command, ISender sender, CancellationToken cancellationToken) =>
+        app.MapPut(OrdersRoutes.Prefix + "/{id:guid}/note", async Task<Ok<OrderResponse>> ([AsParameters] ChangeOrderNoteCommand command, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(command, cancellationToken)))
             .WithName("ChangeOrderNote")
-            .WithTags("Orders")
             .WithSummary("Change the note of one of your orders")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);

@@ -2,21 +2,18 @@ using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Template.Infrastructure.Caching;
-using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Areas;
 using Template.Infrastructure.Security;
 
 namespace Template.Features.Orders.GetOrder;
 
 /// <summary>GET /api/orders/{id}: one of the caller's orders.</summary>
-public sealed class GetOrderEndpoint : IEndpoint
+public sealed class GetOrderEndpoint : IEndpoint<OrdersRoutes>
 {
-    public const string Route = "/api/orders/{id:guid}";
-
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, async Task<Ok<OrderResponse>> ([AsParameters] GetOrderQuery query, ISender sender, CancellationToken cancellationToken) =>
+        app.MapGet(OrdersRoutes.Prefix + "/{id:guid}", async Task<Ok<OrderResponse>> ([AsParameters] GetOrderQuery query, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(query, cancellationToken)))
             .WithName("GetOrder")
-            .WithTags("Orders")
             .WithSummary("Get one of your orders")
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -3,21 +3,20 @@ using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Areas;
 using Template.Infrastructure.Security;
 
 namespace Template.Features.Orders.ListOrders;
 
 /// <summary>GET /api/orders?page=&amp;pageSize=: the caller's own orders, newest first.</summary>
-public sealed class ListOrdersEndpoint : IEndpoint
+public sealed class ListOrdersEndpoint : IEndpoint<OrdersRoutes>
 {
-    public const string Route = "/api/orders";
+    public const string Route = OrdersRoutes.Prefix;
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet(Route, async Task<Ok<OrderPage>> ([AsParameters] ListOrdersQuery query, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(query, cancellationToken)))
             .WithName("ListOrders")
-            .WithTags("Orders")
             .WithSummary("List your orders, newest first");
 }
 

@@ -3,7 +3,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Areas;
 using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Pipeline;
 using Template.Infrastructure.Validation;
@@ -13,9 +13,9 @@ using Template.Infrastructure.Security;
 namespace Template.Features.Orders.PlaceOrder;
 
 /// <summary>POST /api/orders: the caller places an order; it starts Placed and a job confirms it.</summary>
-public sealed class PlaceOrderEndpoint : IEndpoint
+public sealed class PlaceOrderEndpoint : IEndpoint<OrdersRoutes>
 {
-    public const string Route = "/api/orders";
+    public const string Route = OrdersRoutes.Prefix;
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost(Route, async Task<Created<OrderResponse>> (PlaceOrderCommand command, ISender sender, CancellationToken cancellationToken) =>
@@ -26,7 +26,6 @@ public sealed class PlaceOrderEndpoint : IEndpoint
             .WithName("PlaceOrder")
             // Each order starts a job and a confirmation; one caller cannot flood them.
             .RequireRateLimiting(RateLimitPolicies.Strict)
-            .WithTags("Orders")
             .WithSummary("Place an order")
             .Accepts<PlaceOrderCommand>("application/json");
 }

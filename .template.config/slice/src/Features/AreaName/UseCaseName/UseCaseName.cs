@@ -2,7 +2,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using ServiceRoot.Infrastructure.Endpoints;
+using ServiceRoot.Infrastructure.Areas;
 using ServiceRoot.Infrastructure.Security;
 
 namespace ServiceRoot.Features.AreaName.UseCaseName;
@@ -40,8 +40,6 @@ public sealed class UseCaseNameHandler(IRequestCaller caller) : ICommandHandler<
 {
     public ValueTask<UseCaseNameResponse> Handle(UseCaseNameCommand command, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(command);
-
         // The use case's work goes here: load, decide, store, enqueue.
         return ValueTask.FromResult(new UseCaseNameResponse(command.Reference, caller.RequiredId));
     }

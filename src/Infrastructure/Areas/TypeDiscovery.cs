@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Template.Infrastructure.Discovery;
+namespace Template.Infrastructure.Areas;
 
 /// <summary>Finds the types that areas contribute, once at start-up.</summary>
 public static class TypeDiscovery

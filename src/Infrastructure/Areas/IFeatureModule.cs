@@ -1,7 +1,6 @@
 using System.Reflection;
-using Template.Infrastructure.Discovery;
 
-namespace Template.Infrastructure.Modules;
+namespace Template.Infrastructure.Areas;
 
 /// <summary>
 /// Services an area needs (stores, clients). Implementations in the service assembly are found at
