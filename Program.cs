@@ -24,6 +24,8 @@ builder.Services.AddMediator((MediatorOptions options) =>
 
 var app = builder.Build();
 
+// The request flow in five phases, outermost first: proxies, headers and language; problem+json for every
+// failure; rate limits; authentication, CSRF and authorization; the endpoints (src/Infrastructure/ServiceSetup.cs).
 app.UseServiceInfrastructure();
 
 await app.RunAsync();

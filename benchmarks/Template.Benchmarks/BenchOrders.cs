@@ -1,7 +1,7 @@
 using FluentValidation;
 using Mediator;
 using Template.Infrastructure.Caching;
-using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Areas;
 
 namespace Template.Benchmarks;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Mediator;
 using Microsoft.Extensions.Caching.Hybrid;
 using StackExchange.Redis;
 using Template.Infrastructure;
@@ -37,7 +36,7 @@ public class CacheBenchmarks
         builder.Configuration["AuthorizationServer:Issuer"] = "http://127.0.0.1/";
         builder.Configuration["ConnectionStrings:Redis"] = redis.ConnectionString;
         builder.AddServiceInfrastructure(typeof(CacheBenchmarks).Assembly);
-        builder.Services.AddMediator((MediatorOptions options) => options.ServiceLifetime = ServiceLifetime.Scoped);
+        builder.Services.AddBenchMediator();
         builder.Logging.ClearProviders();
         app = builder.Build();
         cache = app.Services.GetRequiredService<HybridCache>();

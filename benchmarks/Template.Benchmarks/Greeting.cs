@@ -1,6 +1,6 @@
 using FluentValidation;
 using Mediator;
-using Template.Infrastructure.Endpoints;
+using Template.Infrastructure.Areas;
 
 namespace Template.Benchmarks;
 

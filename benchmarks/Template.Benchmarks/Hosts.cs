@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Mediator;
 using Template.Infrastructure;
 
 namespace Template.Benchmarks;
@@ -35,7 +34,7 @@ public static class Hosts
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         builder.AddServiceInfrastructure(typeof(Hosts).Assembly);
-        builder.Services.AddMediator((MediatorOptions options) => options.ServiceLifetime = ServiceLifetime.Scoped);
+        builder.Services.AddBenchMediator();
         var app = builder.Build();
         app.UseServiceInfrastructure();
         return app;

@@ -72,7 +72,7 @@ public static class JobMeasurements
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, Measurements.FreePort()));
         builder.AddServiceInfrastructure(typeof(JobMeasurements).Assembly);
-        builder.Services.AddMediator((MediatorOptions options) => options.ServiceLifetime = ServiceLifetime.Scoped);
+        builder.Services.AddBenchMediator();
         builder.Logging.ClearProviders();
         await using var app = builder.Build();
         await app.StartAsync();

@@ -95,13 +95,18 @@ public static class ServiceSetup
         limits.MaxConcurrentUpgradedConnections = http.MaxConcurrentConnections;
     }
 
+    /// <summary>
+    /// The request flow, outermost first. Each step sees what the ones above it decided: the client's real address,
+    /// the request's language, the problem handler that turns every failure below it into problem+json.
+    /// </summary>
     public static WebApplication UseServiceInfrastructure(this WebApplication app)
     {
-        // The client's address first, so every later step (logs, rate limits) sees the real one.
+        // 1. Who is asking and in which language; every later step (logs, limits) sees the real address.
         app.UseTrustedProxies();
         app.UseMiddleware<SecurityHeadersMiddleware>();
-        // Localization next, so that problem responses written on the way out are in the request's language too.
         app.UseRequestLocalization();
+
+        // 2. Every failure from here on becomes application/problem+json, in the request's language.
         app.UseProblemResponses();
         if (!app.Environment.IsDevelopment())
         {
@@ -109,13 +114,18 @@ public static class ServiceSetup
         }
 
         app.UseCorsAllowList();
+
+        // 3. Limits before credentials, so the token endpoint is limited before it checks a secret.
         app.UseRateLimits();
+
+        // 4. Credentials, then CSRF for cookie sessions, then the endpoint's authorization policy.
         app.UseAuthentication();
         app.UseMiddleware<CsrfMiddleware>();
-        // ASP.NET Core's own check, which form-bound endpoints require; the CSRF step above already refused bad tokens.
+        // ASP.NET Core's own check, which form-bound endpoints require; the CSRF step already refused bad tokens.
         app.UseAntiforgery();
         app.UseAuthorization();
 
+        // 5. The endpoints: health always; a worker-only instance serves nothing else.
         app.MapHealthEndpoints();
         if (app.Environment.IsDevelopment())
         {
@@ -124,7 +134,6 @@ public static class ServiceSetup
             app.MapScalarApiReference(scalar => scalar.DisableDefaultFonts());
         }
 
-        // A worker-only instance serves health checks and nothing else.
         if (app.Services.GetRequiredService<IOptions<JobsOptions>>().Value.RunsApi)
         {
             app.MapJobsDashboard();
@@ -135,7 +144,6 @@ public static class ServiceSetup
         }
 
         app.CheckEndpointPolicies();
-
         return app;
     }
 }
