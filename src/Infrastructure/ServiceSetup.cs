@@ -28,10 +28,7 @@ public static class ServiceSetup
         var services = builder.Services;
         var configuration = builder.Configuration;
 
-        services.AddOptions<HttpLimitsOptions>()
-            .Bind(configuration.GetSection(HttpLimitsOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<HttpLimitsOptions, HttpLimitsValidator>(HttpLimitsOptions.Section);
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<HttpLimitsOptions>>((kestrel, http) => ApplyLimits(kestrel, http.Value));
 

@@ -53,25 +53,25 @@ public static class OrderMessages
         {
             ["en"] = new Dictionary<string, string>
             {
-                ["max_total_quantity"] = "The quantities of all lines together must not exceed 5000.",
+                ["max_total_quantity"] = "The quantities of all lines together must not exceed {Max}.",
                 ["sku"] = "'{PropertyName}' must be {Min} to {Max} upper-case letters, digits or dashes.",
                 ["sku_in_catalog"] = "'{PropertyName}' is not in the catalog.",
             },
             ["de"] = new Dictionary<string, string>
             {
-                ["max_total_quantity"] = "Die Mengen aller Positionen zusammen dürfen 5000 nicht übersteigen.",
+                ["max_total_quantity"] = "Die Mengen aller Positionen zusammen dürfen {Max} nicht übersteigen.",
                 ["sku"] = "'{PropertyName}' muss aus {Min} bis {Max} Großbuchstaben, Ziffern oder Bindestrichen bestehen.",
                 ["sku_in_catalog"] = "'{PropertyName}' ist nicht im Katalog.",
             },
             ["fr"] = new Dictionary<string, string>
             {
-                ["max_total_quantity"] = "Les quantités de toutes les lignes ne doivent pas dépasser 5000 au total.",
+                ["max_total_quantity"] = "Les quantités de toutes les lignes ne doivent pas dépasser {Max} au total.",
                 ["sku"] = "'{PropertyName}' doit comporter de {Min} à {Max} majuscules, chiffres ou tirets.",
                 ["sku_in_catalog"] = "'{PropertyName}' ne figure pas dans le catalogue.",
             },
             ["es"] = new Dictionary<string, string>
             {
-                ["max_total_quantity"] = "Las cantidades de todas las líneas no pueden superar 5000 en total.",
+                ["max_total_quantity"] = "Las cantidades de todas las líneas no pueden superar {Max} en total.",
                 ["sku"] = "'{PropertyName}' debe tener de {Min} a {Max} mayúsculas, dígitos o guiones.",
                 ["sku_in_catalog"] = "'{PropertyName}' no está en el catálogo.",
             },

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Hangfire;
+using Microsoft.Extensions.Options;
+using Template.Infrastructure;
 using Template.Features.Orders.PurgeCancelledOrders;
 using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Areas;
@@ -16,10 +18,7 @@ public sealed class OrdersModule : IFeatureModule
 
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<OrdersOptions>()
-            .Bind(configuration.GetSection(OrdersOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<OrdersOptions, OrdersValidator>(OrdersOptions.Section);
         if (ServiceBackends.From(configuration).UsesRedis)
         {
             services.AddSingleton<IOrderStore, RedisOrderStore>();
@@ -34,15 +33,7 @@ public sealed class OrdersModule : IFeatureModule
         services.DescribeApiTag("Orders", "The caller's own orders: place one, list and read them, change a note, cancel.");
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, OrderPolicy>();
         services.AddRecurringJob(PurgeJobId, Cron.Hourly(), new PurgeCancelledOrdersCommand());
-        foreach (var (culture, messages) in OrderMessages.Rules)
-        {
-            ValidationSetup.AddMessages(culture, messages);
-        }
-
-        foreach (var (culture, names) in OrderMessages.FieldNames)
-        {
-            ValidationSetup.AddFieldNames(culture, names);
-        }
+        services.AddValidationMessages(OrderMessages.Rules, OrderMessages.FieldNames);
     }
 }
 
@@ -52,15 +43,15 @@ public sealed class OrdersOptions
     public const string Section = "Orders";
 
     /// <summary>Largest <c>pageSize</c> a caller may ask ListOrders for.</summary>
-    [Range(1, 1000, ErrorMessage = "Orders:MaxPageSize must be between 1 and 1000.")]
+    [Range(1, 1000)]
     public int MaxPageSize { get; set; } = 100;
 
     /// <summary>How long a cancelled order is kept before the hourly clean-up deletes it.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00", ErrorMessage = "Orders:PurgeCancelledAfter must be between 00:00:00 and 3650.00:00:00.")]
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan PurgeCancelledAfter { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>How long a confirmation waits for another run on the same order before it gives up and is retried.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "Orders:ConfirmationLockTimeout must be between 00:00:00.100 and 00:10:00.")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan ConfirmationLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The SKUs that can be ordered (a stand-in for a product service).</summary>
@@ -68,3 +59,6 @@ public sealed class OrdersOptions
 
     public IReadOnlyList<string> EffectiveCatalog => Catalog.Count > 0 ? [.. Catalog] : [.. Enumerable.Range(1, 10).Select(n => $"SKU-{n:000}")];
 }
+
+[OptionsValidator]
+internal sealed partial class OrdersValidator : IValidateOptions<OrdersOptions>;

@@ -19,10 +19,7 @@ public static class CachingSetup
 {
     public static IServiceCollection AddCaching(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
     {
-        services.AddOptions<CacheOptions>()
-            .Bind(configuration.GetSection(CacheOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<CacheOptions, CacheValidator>(CacheOptions.Section);
 
         var cachePrefix = (configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions()).KeyPrefix + "cache";
         var fusion = services.AddFusionCache()

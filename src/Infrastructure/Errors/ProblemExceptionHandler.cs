@@ -12,7 +12,7 @@ namespace Template.Infrastructure.Errors;
 /// <summary>The one place where exceptions become problem+json responses.</summary>
 public sealed partial class ProblemExceptionHandler(
     IProblemDetailsService problemDetails,
-    IOptions<ValidationOptions> validation,
+    IOptions<RequestValidationOptions> validation,
     ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)

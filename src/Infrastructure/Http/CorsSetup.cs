@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Template.Infrastructure.Http;
 
 /// <summary>Which browser origins may call the API (<c>Cors</c> section). Empty (the default): none but the service's own.</summary>
-public sealed class CorsOptions
+public sealed class CorsAllowListOptions
 {
     public const string Section = "Cors";
 
@@ -23,15 +23,15 @@ public static class CorsSetup
 
     public static IServiceCollection AddCorsAllowList(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<CorsOptions>()
-            .Bind(configuration.GetSection(CorsOptions.Section))
+        services.AddOptions<CorsAllowListOptions>()
+            .Bind(configuration.GetSection(CorsAllowListOptions.Section))
             .Validate(c => !(c.AllowCredentials && c.AllowedOrigins.Contains("*")),
                 "Cors:AllowedOrigins must list origins, not '*', while Cors:AllowCredentials is true.")
             .Validate(c => c.AllowedOrigins.TrueForAll(IsOrigin),
                 "Cors:AllowedOrigins holds an entry that is not an origin such as https://app.example.com (scheme, host and port only).")
             .ValidateOnStart();
         services.AddCors();
-        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<CorsOptions>>((cors, allowList) =>
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<CorsAllowListOptions>>((cors, allowList) =>
             cors.AddDefaultPolicy(policy =>
             {
                 var origins = allowList.Value.AllowedOrigins;
@@ -58,7 +58,7 @@ public static class CorsSetup
 
     public static IApplicationBuilder UseCorsAllowList(this IApplicationBuilder app)
     {
-        return app.ApplicationServices.GetRequiredService<IOptions<CorsOptions>>().Value.AllowedOrigins.Count > 0 ? app.UseCors() : app;
+        return app.ApplicationServices.GetRequiredService<IOptions<CorsAllowListOptions>>().Value.AllowedOrigins.Count > 0 ? app.UseCors() : app;
     }
 
     private static bool IsOrigin(string entry) =>

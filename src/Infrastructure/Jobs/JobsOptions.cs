@@ -30,35 +30,35 @@ public sealed class JobsOptions
     /// How often a worker says it is alive. A worker silent for <see cref="ServerTimeout"/> is taken for dead
     /// and the jobs it held are queued again.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Jobs:HeartbeatInterval must be between 00:00:01 and 00:05:00.")]
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    [Range(typeof(TimeSpan), "00:00:03", "01:00:00", ErrorMessage = "Jobs:ServerTimeout must be between 00:00:03 and 01:00:00.")]
+    [Range(typeof(TimeSpan), "00:00:03", "01:00:00")]
     public TimeSpan ServerTimeout { get; set; } = TimeSpan.FromSeconds(45);
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Jobs:ServerCheckInterval must be between 00:00:01 and 00:10:00.")]
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ServerCheckInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Last resort for a job whose worker vanished without its death being noticed: after this long it runs
     /// again even if it may still be running. Keep it above the longest job.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00", ErrorMessage = "Jobs:InvisibilityTimeout must be between 00:00:05 and 1.00:00:00.")]
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>How often due scheduled jobs are moved to their queue.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Jobs:SchedulePollingInterval must be between 00:00:01 and 00:10:00.")]
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Redis mode: how long an idle worker waits for the new-job notification before it looks at the queues
     /// itself. Redis pub/sub can drop a message (e.g. while reconnecting); this bounds the delay that costs.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Jobs:FetchPollInterval must be between 00:00:01 and 00:10:00.")]
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan FetchPollInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long a stopping instance lets running jobs finish; the ones still running are queued again.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Jobs:ShutdownTimeout must be between 00:00:01 and 00:10:00.")]
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -66,11 +66,11 @@ public sealed class JobsOptions
     /// stay until they are retried or deleted. In Redis mode each finished job's keys carry this expiry, so the
     /// key count returns to where it was once the retention has passed.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00", ErrorMessage = "Jobs:FinishedJobRetention must be between 00:00:01 and 30.00:00:00.")]
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan FinishedJobRetention { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>Prefix of Hangfire's keys in Redis mode. The braces keep them in one Redis Cluster slot.</summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Jobs:RedisPrefix must not be empty.")]
+    [Required]
     public string RedisPrefix { get; set; } = "{template:jobs}:";
 
     public bool RunsApi => Role is InstanceRole.All or InstanceRole.Api;
@@ -95,13 +95,13 @@ public sealed class JobRetryOptions : IValidatableObject
 {
     public const string Section = "Jobs:Retry";
 
-    [Range(0, 100, ErrorMessage = "Jobs:Retry:Attempts must be between 0 and 100.")]
+    [Range(0, 100)]
     public int Attempts { get; set; } = 8;
 
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Jobs:Retry:BaseDelay must be between 00:00:00 and 01:00:00.")]
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(15);
 
-    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Jobs:Retry:MaxDelay must be between 00:00:00 and 7.00:00:00.")]
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(30);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -128,6 +128,12 @@ public static class JobQueues
     public const string Default = "default";
     public const string Low = "low";
 }
+
+[OptionsValidator]
+internal sealed partial class JobsAnnotationsValidator : IValidateOptions<JobsOptions>;
+
+[OptionsValidator]
+internal sealed partial class JobRetryValidator : IValidateOptions<JobRetryOptions>;
 
 /// <summary>Rules data annotations cannot express: queue names Hangfire accepts, each once, with workers.</summary>
 internal sealed partial class JobsOptionsValidator : IValidateOptions<JobsOptions>

@@ -26,14 +26,8 @@ public static class JobsSetup
 
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
     {
-        services.AddOptions<JobsOptions>()
-            .Bind(configuration.GetSection(JobsOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddOptions<JobRetryOptions>()
-            .Bind(configuration.GetSection(JobRetryOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<JobsOptions, JobsAnnotationsValidator>(JobsOptions.Section);
+        services.AddSettings<JobRetryOptions, JobRetryValidator>(JobRetryOptions.Section);
         services.AddSingleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>();
 
         // Registered before AddHangfire, whose TryAdd calls would otherwise fall back to static globals.

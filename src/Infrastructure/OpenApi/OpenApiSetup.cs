@@ -14,15 +14,18 @@ public sealed class OpenApiDocumentOptions
     /// <summary>The document's title; empty: the application's name.</summary>
     public string? Title { get; set; }
 
-    [Required(ErrorMessage = "OpenApi:Description is required: the document's info.description.")]
+    [Required]
     public string Description { get; set; } = "";
 
-    [Required(ErrorMessage = "OpenApi:LicenseName is required: the document's info.license.name.")]
+    [Required]
     public string LicenseName { get; set; } = "";
 
     /// <summary>An SPDX identifier such as <c>MIT</c>, or empty.</summary>
     public string? LicenseIdentifier { get; set; }
 }
+
+[OptionsValidator]
+internal sealed partial class OpenApiDocumentValidator : IValidateOptions<OpenApiDocumentOptions>;
 
 /// <summary>
 /// The OpenAPI document at <c>/openapi/v1.json</c>: the framework describes the endpoints, and these transformers
@@ -32,10 +35,7 @@ public static class OpenApiSetup
 {
     public static IServiceCollection AddServiceOpenApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<OpenApiDocumentOptions>()
-            .Bind(configuration.GetSection(OpenApiDocumentOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<OpenApiDocumentOptions, OpenApiDocumentValidator>(OpenApiDocumentOptions.Section);
         services.AddOpenApi(openApi =>
         {
             openApi.AddSchemaTransformer<ContractSchemas>();

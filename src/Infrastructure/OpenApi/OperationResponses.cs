@@ -18,7 +18,7 @@ namespace Template.Infrastructure.OpenApi;
 /// response refers to the problem schema the service sends; a 201 names its <c>Location</c> header.
 /// </summary>
 internal sealed class OperationResponses(
-    IOptions<ValidationOptions> validation,
+    IOptions<RequestValidationOptions> validation,
     IOptions<RateLimitingOptions> rateLimits,
     ServiceBackends backends) : IOpenApiOperationTransformer
 {

@@ -11,10 +11,7 @@ public static class RedisConnectionSetup
     public static IServiceCollection AddRedisConnection(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
     {
         services.TryAddSingleton(backends);
-        services.AddOptions<RedisOptions>()
-            .Bind(configuration.GetSection(RedisOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<RedisOptions, RedisValidator>(RedisOptions.Section);
         if (!backends.UsesRedis)
         {
             return services;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Template.Infrastructure.Redis;
 
@@ -12,15 +13,18 @@ public sealed class RedisOptions
     public const string ConnectionStringName = "Redis";
 
     /// <summary>Prefix of every key the service writes, so several services can share one Redis.</summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Redis:KeyPrefix must not be empty.")]
-    [RegularExpression("^[A-Za-z0-9._:-]{1,64}$", ErrorMessage = "Redis:KeyPrefix must be 1 to 64 letters, digits, '.', '_', ':' or '-'.")]
+    [Required]
+    [RegularExpression("^[A-Za-z0-9._:-]{1,64}$")]
     public string KeyPrefix { get; set; } = "template:";
 
     /// <summary>How long one connection attempt may take. Short, because the connection retries in the background.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00", ErrorMessage = "Redis:ConnectTimeout must be between 00:00:00.100 and 00:01:00.")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long one command may wait for its answer before it fails.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ErrorMessage = "Redis:OperationTimeout must be between 00:00:00.050 and 00:01:00.")]
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }
+
+[OptionsValidator]
+internal sealed partial class RedisValidator : IValidateOptions<RedisOptions>;

@@ -19,18 +19,15 @@ public static class ValidationSetup
 
     public static IServiceCollection AddRequestValidation(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ValidationOptions>()
-            .Bind(configuration.GetSection(ValidationOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ValidationOptions>, SupportedCulturesValidator>();
+        services.AddSettings<RequestValidationOptions, RequestValidationValidator>(RequestValidationOptions.Section);
+        services.AddSingleton<IValidateOptions<RequestValidationOptions>, SupportedCulturesValidator>();
         services.AddSingleton(Messages);
+        services.AddTransient<IStartupFilter, AddAreaMessages>();
         UseServiceConventions();
 
-        services.AddRequestLocalization(localization =>
+        services.AddOptions<RequestLocalizationOptions>().Configure<IOptions<RequestValidationOptions>>((localization, settings) =>
         {
-            var options = configuration.GetSection(ValidationOptions.Section).Get<ValidationOptions>() ?? new ValidationOptions();
-            var cultures = options.EffectiveCultures.Select(CultureInfo.GetCultureInfo).ToList();
+            var cultures = settings.Value.EffectiveCultures.Select(CultureInfo.GetCultureInfo).ToList();
             localization.DefaultRequestCulture = new RequestCulture(cultures[0]);
             localization.SupportedCultures = cultures;
             localization.SupportedUICultures = cultures;
@@ -72,28 +69,22 @@ public static class ValidationSetup
     }
 
     /// <summary>
-    /// Adds messages for a culture, keyed by error code: how a feature ships the messages of its own rules,
-    /// e.g. <c>AddMessages("de", new Dictionary&lt;string, string&gt; { ["sku"] = "..." })</c>.
+    /// Adds an area's messages, keyed by culture then error code, and its field names, keyed by culture then JSON name
+    /// (<c>["de"]["customerEmail"] = "E-Mail-Adresse"</c>). They join the catalogue when the service starts; a field
+    /// without a name for the current culture is called by its JSON name (<c>customerEmail</c>).
     /// </summary>
-    public static void AddMessages(string culture, IReadOnlyDictionary<string, string> messages)
-    {
-        foreach (var (code, message) in messages)
+    public static IServiceCollection AddValidationMessages(
+        this IServiceCollection services,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> messages,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? fieldNames = null) =>
+        services.Configure<ValidationMessageOptions>(catalogue =>
         {
-            Messages.AddTranslation(culture, code, message);
-        }
-    }
-
-    /// <summary>
-    /// Names fields for a culture, e.g. <c>AddFieldNames("de", new() { ["customerEmail"] = "E-Mail-Adresse" })</c>.
-    /// Without a name for the current culture a field is called by its JSON name (<c>customerEmail</c>).
-    /// </summary>
-    public static void AddFieldNames(string culture, IReadOnlyDictionary<string, string> names)
-    {
-        foreach (var (field, name) in names)
-        {
-            Messages.AddTranslation(culture, FieldKey(field), name);
-        }
-    }
+            catalogue.Sets.Add(messages);
+            catalogue.Sets.Add((fieldNames ?? new Dictionary<string, IReadOnlyDictionary<string, string>>())
+                .ToDictionary(
+                    c => c.Key,
+                    c => (IReadOnlyDictionary<string, string>)c.Value.ToDictionary(n => FieldKey(n.Key), n => n.Value)));
+        });
 
     private static string FieldName(string memberName) => DisplayName(JsonNamingPolicy.CamelCase.ConvertName(memberName));
 
@@ -120,9 +111,32 @@ public static class ValidationSetup
 
     private static string FieldKey(string field) => $"field.{field}";
 
-    private sealed class SupportedCulturesValidator : IValidateOptions<ValidationOptions>
+    /// <summary>The messages areas registered, for <see cref="AddAreaMessages"/>.</summary>
+    public sealed class ValidationMessageOptions
     {
-        public ValidateOptionsResult Validate(string? name, ValidationOptions options)
+        public List<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> Sets { get; } = [];
+    }
+
+    // FluentValidation reads one process-wide catalogue; the areas' messages join it as the service starts.
+    private sealed class AddAreaMessages(IOptions<ValidationMessageOptions> options) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next)
+        {
+            foreach (var (culture, messages) in options.Value.Sets.SelectMany(set => set))
+            {
+                foreach (var (key, message) in messages)
+                {
+                    Messages.AddTranslation(culture, key, message);
+                }
+            }
+
+            return next;
+        }
+    }
+
+    private sealed class SupportedCulturesValidator : IValidateOptions<RequestValidationOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, RequestValidationOptions options)
         {
             var unknown = options.EffectiveCultures.Where(c => !IsKnown(c)).ToList();
             return unknown.Count == 0

@@ -66,7 +66,11 @@ public sealed class PlaceOrderValidator : AbstractValidator<PlaceOrderCommand>
 
         // A check on the whole request (Laravel's "after" hook): only once the lines themselves are valid.
         RuleFor(c => c.Lines)
-            .Must(lines => lines.Sum(l => l.Quantity) <= MaxTotalQuantity)
+            .Must((_, lines, context) =>
+            {
+                context.MessageFormatter.AppendArgument("Max", MaxTotalQuantity);
+                return lines.Sum(l => l.Quantity) <= MaxTotalQuantity;
+            })
             .When(c => c.Lines is { Count: > 0 } lines && lines.All(l => l is not null && l.Quantity is >= 1 and <= MaxQuantity))
             .WithErrorCode("max_total_quantity")
             .WithMessage(_ => ValidationSetup.Messages.GetString("max_total_quantity"));

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Template.Infrastructure.Validation;
 
 /// <summary>Settings of request validation (<c>Validation</c> section).</summary>
-public sealed class ValidationOptions
+public sealed class RequestValidationOptions
 {
     public const string Section = "Validation";
 
@@ -11,7 +12,7 @@ public sealed class ValidationOptions
     /// Status of a validation failure: 400 (the default, as ASP.NET answers) or 422 (Laravel's convention).
     /// Malformed requests (bad JSON, wrong types) stay 400 either way.
     /// </summary>
-    [AllowedValues(400, 422, ErrorMessage = "Validation:StatusCode must be 400 or 422.")]
+    [AllowedValues(400, 422)]
     public int StatusCode { get; set; } = 400;
 
     /// <summary>Cultures whose messages the service answers in, chosen from <c>Accept-Language</c>; the first is the fallback.</summary>
@@ -19,3 +20,6 @@ public sealed class ValidationOptions
 
     public IReadOnlyList<string> EffectiveCultures => SupportedCultures.Count > 0 ? [.. SupportedCultures] : ["en", "de", "fr", "es"];
 }
+
+[OptionsValidator]
+internal sealed partial class RequestValidationValidator : IValidateOptions<RequestValidationOptions>;
