@@ -114,7 +114,7 @@ public static partial class Measurements
         };
     }
 
-    private static async Task<(IReadOnlyList<HttpResult> Http, MemoryResult Memory, StartupResult Startup)> RunHttpAsync()
+    public static async Task<(IReadOnlyList<HttpResult> Http, MemoryResult Memory, StartupResult Startup)> RunHttpAsync()
     {
         var (servicePort, barePort) = (FreePort(), FreePort());
         var tokenFile = Path.Combine(Path.GetTempPath(), $"bench-token-{Guid.NewGuid():N}");

@@ -2,6 +2,7 @@ using Template.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/Template.Benchmarks            every measurement, then docs/benchmarks.md
 // ... -- pipeline | cache | jobs                                             one in-process part only, printed
+// ... -- http                                                              the HTTP throughput item only, printed
 // ... -- serve <servicePort> <barePort> <tokenFile> | start <service|bare> <port>   used by the harness itself
 switch (args.FirstOrDefault() ?? "all")
 {
@@ -16,6 +17,9 @@ switch (args.FirstOrDefault() ?? "all")
         break;
     case "cache":
         Console.WriteLine(Report.Cache(Measurements.RunCache(), http: null));
+        break;
+    case "http":
+        Console.WriteLine(Report.Http((await Measurements.RunHttpAsync()).Http));
         break;
     case "jobs":
         Console.WriteLine(Report.Jobs(await Measurements.RunJobsAsync()));

@@ -179,6 +179,20 @@ public static class Report
 
     private static string Mib(long bytes) => Invariant($"{bytes / 1024.0 / 1024.0:0.0} MiB");
 
+    /// <summary>Item 2 alone: each target's requests per second and its ratio to the bare host of the same run.</summary>
+    public static string Http(IReadOnlyList<HttpResult> results)
+    {
+        var bare = results.Single(r => r.Name == "bare").RequestsPerSecond;
+        var text = new StringBuilder();
+        foreach (var result in results)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{result.Name,-28} {result.RequestsPerSecond,10:N0} req/s  {result.RequestsPerSecond / bare,5:0.00}x  p50 {result.P50Ms:0.00} ms  p99 {result.P99Ms:0.00} ms");
+        }
+
+        return text.ToString();
+    }
+
     public static string Pipeline(PipelineResult result)
     {
         var (direct, send) = (result.Direct, result.Send);

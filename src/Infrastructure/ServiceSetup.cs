@@ -134,9 +134,7 @@ public static class ServiceSetup
         if (app.Services.GetRequiredService<IOptions<JobsOptions>>().Value.RunsApi)
         {
             app.MapJobsDashboard();
-//#if (auth != "none")
             app.MapAuthentication();
-//#endif
             app.MapRegisteredEndpoints();
         }
 

@@ -39,7 +39,6 @@ public sealed class AddressRanges
 
         return new AddressRanges([.. addresses], [.. networks]);
     }
-//#if (auth == "none")
 
     /// <summary>Whether <paramref name="address"/> is listed or inside a listed network; an IPv4 address and its IPv6-mapped form are one.</summary>
     public bool Contains(IPAddress? address)
@@ -71,5 +70,4 @@ public sealed class AddressRanges
 
     // A dual-stack socket reports an IPv4 peer as ::ffff:a.b.c.d.
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-//#endif
 }

@@ -1,6 +1,3 @@
-//#if (auth == "none")
-using System.Net;
-//#endif
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -57,20 +54,6 @@ public static class ForwardedHeadersSetup
             return app;
         }
 
-//#if (auth == "none")
-        // The gateway check needs the connection's own peer, which the forwarded headers are about to replace.
-        app.Use((context, next) =>
-        {
-            context.Features.Set(new ConnectionPeer(context.Connection.RemoteIpAddress));
-            return next(context);
-        });
-
-//#endif
         return app.UseForwardedHeaders();
     }
 }
-//#if (auth == "none")
-
-/// <summary>The address the connection itself comes from, whatever <c>X-Forwarded-For</c> says the client is.</summary>
-public sealed record ConnectionPeer(IPAddress? Address);
-//#endif

@@ -9,7 +9,7 @@ namespace Template.Infrastructure.Jobs;
 /// What a worker executes for every queued command. Hangfire creates it in a fresh DI scope per job, so
 /// the command's handler and behaviors get scoped services exactly as an HTTP request does.
 /// </summary>
-public sealed class JobCommandRunner(ISender sender, Security.ScopeCaller caller)
+public sealed class JobCommandRunner(ISender sender, ScopeCaller caller)
 {
     public const string TelemetryName = "Template.Jobs";
 

@@ -4,10 +4,9 @@ using Hangfire.InMemory;
 using Hangfire.Redis.StackExchange;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using Template.Infrastructure.Errors;
 using Template.Infrastructure.Health;
 using Template.Infrastructure.Redis;
-using Template.Infrastructure.Security;
+using Template.Infrastructure.Validation;
 
 namespace Template.Infrastructure.Jobs;
 
@@ -18,6 +17,9 @@ namespace Template.Infrastructure.Jobs;
 public static class JobsSetup
 {
     public const string DashboardPath = "/jobs";
+
+    /// <summary>The gate that opens the dashboard; admins pass it.</summary>
+    public const string DashboardGate = "jobs.dashboard";
 
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
@@ -70,7 +72,7 @@ public static class JobsSetup
     public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder app)
     {
         app.MapHangfireDashboardWithAuthorizationPolicy(
-                Gates.JobsDashboard,
+                DashboardGate,
                 DashboardPath,
                 new DashboardOptions { DashboardTitle = "Jobs", DisplayStorageConnectionString = false, AppPath = null })
             .ExcludeFromDescription();

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
-using Template.Infrastructure.Errors;
 using Template.Infrastructure.Validation;
 
 namespace Template.Infrastructure.Pipeline;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Template.Infrastructure.Security;
@@ -83,6 +84,13 @@ public sealed class AuthOptions : IValidatableObject
 
 internal static class BearerTokens
 {
+    /// <summary>The <c>Auth</c> section, validated at start-up.</summary>
+    public static OptionsBuilder<AuthOptions> AddAuthOptions(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddOptions<AuthOptions>()
+            .Bind(configuration.GetSection(AuthOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
     public static void Configure(JwtBearerOptions bearer, AuthOptions auth, TimeProvider clock)
     {
         bearer.TokenHandlers.Clear();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Template.Infrastructure.Security;
@@ -60,6 +61,18 @@ internal sealed class HostPrefixCookieManager : ICookieManager
     }
 }
 
+/// <summary>The schemes of a service that accepts access tokens and keeps a browser session.</summary>
+public static partial class AuthSchemes
+{
+    /// <summary>The browser session cookie the backend-for-frontend login ends in.</summary>
+    public const string Session = "Session";
+
+    /// <summary>The code + PKCE login a browser is sent through to get <see cref="Session"/>.</summary>
+    public const string BrowserLogin = "BrowserLogin";
+
+    public const string SessionCookie = "__Host-session";
+}
+
 internal static class LocalUrls
 {
     /// <summary>Whether <paramref name="url"/> stays on this site, so redirecting to it cannot send a user elsewhere.</summary>
@@ -71,7 +84,80 @@ internal static class BrowserSessionSetup
 {
     private static readonly string[] LoginScopes = ["openid", "profile", "roles"];
 
-    public static void AddSessionCookie(this AuthenticationBuilder authentication, string scheme, string cookieName, TimeSpan lifetime, bool answerWithStatus)
+    /// <summary>
+    /// The browser session (<c>BrowserSession</c> section), when it is enabled: its cookie and the code + PKCE login
+    /// against <paramref name="authority"/>. Returns whether it is on.
+    /// </summary>
+    public static bool AddBrowserSession(
+        this AuthenticationBuilder authentication,
+        IConfiguration configuration,
+        IHostEnvironment environment,
+        Uri authority,
+        bool requireHttpsMetadata)
+    {
+        var session = configuration.GetSection(BrowserSessionOptions.Section).Get<BrowserSessionOptions>()
+            ?? new BrowserSessionOptions();
+        if (!session.Enabled)
+        {
+            return false;
+        }
+
+        authentication.Services.AddOptions<BrowserSessionOptions>()
+            .Bind(configuration.GetSection(BrowserSessionOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(s => !string.IsNullOrEmpty(s.ClientSecret),
+                "BrowserSession:ClientSecret is required while BrowserSession:Enabled is true and tokens are accepted.")
+            .Validate(s => !environment.IsProduction() || !DevelopmentSecrets.Contains(s.ClientSecret ?? ""),
+                "BrowserSession:ClientSecret is the development default; configure the real secret for Production.")
+            .ValidateOnStart();
+        authentication.AddSessionCookie(AuthSchemes.Session, AuthSchemes.SessionCookie, session.Lifetime, answerWithStatus: true);
+        authentication.AddBrowserLogin(session, authority, requireHttpsMetadata);
+        return true;
+    }
+
+    /// <summary>
+    /// The scheme of the credential a request carries, in a service that accepts access tokens: a bearer token, the
+    /// development header, the session cookie. Without any, the bearer scheme, whose challenge answers 401.
+    /// </summary>
+    public static string SchemeFor(HttpContext context, SecurityFeatures features)
+    {
+        var request = context.Request;
+        if (features.BearerTokens
+            && request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return JwtBearerDefaults.AuthenticationScheme;
+        }
+
+        if (features.DevelopmentHeader && request.Headers.ContainsKey(DevelopmentAuthenticationHandler.UserHeader))
+        {
+            return DevelopmentAuthenticationHandler.SchemeName;
+        }
+
+        if (features.BrowserSession
+            && request.Cookies.ContainsKey(HostPrefixCookieManager.NameFor(context, AuthSchemes.SessionCookie)))
+        {
+            return AuthSchemes.Session;
+        }
+
+        return features.BearerTokens ? JwtBearerDefaults.AuthenticationScheme
+            : features.DevelopmentHeader ? DevelopmentAuthenticationHandler.SchemeName
+            : AnonymousOnlyAuthenticationHandler.SchemeName;
+    }
+
+    /// <summary>
+    /// What the CSRF step asks of a state-changing request: a browser adds the session cookie by itself, so a
+    /// request it authenticates must come from the site and carry the token. Header credentials need neither.
+    /// </summary>
+    public static CsrfCheck CsrfCheckFor(string scheme) =>
+        scheme == AuthSchemes.Session ? CsrfCheck.CrossSiteAndToken : CsrfCheck.None;
+
+    public static void AddSessionCookie(
+        this AuthenticationBuilder authentication,
+        string scheme,
+        string cookieName,
+        TimeSpan lifetime,
+        bool answerWithStatus,
+        string? loginPath = null)
     {
         authentication.AddCookie(scheme, cookie =>
         {
@@ -83,9 +169,11 @@ internal static class BrowserSessionSetup
             cookie.CookieManager = new HostPrefixCookieManager();
             cookie.ExpireTimeSpan = lifetime;
             cookie.SlidingExpiration = true;
-//#if (auth == "embedded")
-            cookie.LoginPath = AuthorizationServer.AuthorizationEndpoints.Login;
-//#endif
+            if (loginPath is not null)
+            {
+                cookie.LoginPath = loginPath;
+            }
+
             if (answerWithStatus)
             {
                 // An API answers 401/403 (problem+json); it does not redirect a fetch to a login page.

@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
-//#if (auth == "embedded")
-using Template.Infrastructure.Security.AuthorizationServer;
-//#endif
 
 namespace Template.Infrastructure.Security;
 
@@ -43,37 +40,34 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
     private readonly PathString[] excluded =
     [
         .. options.Value.ExcludedPaths.Select(p => new PathString(p.TrimEnd('/'))),
-//#if (auth == "embedded")
-        .. features.EmbeddedServer ? [new PathString(AuthorizationEndpoints.ProtocolPrefix)] : Array.Empty<PathString>(),
-//#endif
+        .. AuthenticationMode.CsrfExemptPaths,
     ];
 
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        var scheme = SecuritySetup.SchemeFor(context, features);
+        var scheme = AuthenticationMode.SchemeFor(context, features);
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))
         {
-//#if (auth != "none")
-            if (scheme == AuthSchemes.Session && context.User.Identity?.IsAuthenticated == true)
+            if (AuthenticationMode.CsrfCheckFor(scheme) == CsrfCheck.CrossSiteAndToken
+                && context.User.Identity?.IsAuthenticated == true)
             {
                 IssueToken(context);
             }
 
-//#endif
             await next(context);
             return;
         }
 
         var check = ChecksFor(context, scheme);
-        if (check != Check.None)
+        if (check != CsrfCheck.None)
         {
             if (string.Equals(request.Headers["Sec-Fetch-Site"], "cross-site", StringComparison.OrdinalIgnoreCase))
             {
                 throw new AntiforgeryValidationException("The browser says this request comes from another site (Sec-Fetch-Site: cross-site).");
             }
 
-            if (check == Check.CrossSiteAndToken)
+            if (check == CsrfCheck.CrossSiteAndToken)
             {
                 // Throws AntiforgeryValidationException, answered as 403 problem+json of the CSRF type.
                 await antiforgery.ValidateRequestAsync(context);
@@ -82,7 +76,6 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
 
         await next(context);
     }
-//#if (auth != "none")
 
     /// <summary>Gives the request token to the page's scripts; the matching half stays in the HttpOnly antiforgery cookie.</summary>
     public void IssueToken(HttpContext context)
@@ -97,46 +90,32 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
             IsEssential = true,
         });
     }
-//#endif
 
-    private Check ChecksFor(HttpContext context, string scheme)
+    private CsrfCheck ChecksFor(HttpContext context, string scheme)
     {
         if (IsExcluded(context.Request.Path))
         {
-            return Check.None;
+            return CsrfCheck.None;
         }
 
-//#if (auth != "none")
-        // The session cookie is what authenticates the request: the same choice the default scheme makes, so a
-        // header credential a browser never adds by itself (a bearer token, the development header) exempts it.
-        if (scheme == AuthSchemes.Session)
-        {
-            return Check.CrossSiteAndToken;
-        }
-
-//#endif
-        if (context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>()?.RequiresValidation == true)
-        {
-            return Check.CrossSiteAndToken;
-        }
-
-//#if (auth == "none")
-        // No token: most callers behind a gateway are other services, which have no page to read one from.
-        if (scheme == GatewayIdentityHandler.SchemeName)
-        {
-            return Check.CrossSite;
-        }
-
-//#endif
-        return Check.None;
+        // A form is checked whoever sends it; otherwise the credential decides, as the default scheme chose it.
+        return context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>()?.RequiresValidation == true
+            ? CsrfCheck.CrossSiteAndToken
+            : AuthenticationMode.CsrfCheckFor(scheme);
     }
 
     private bool IsExcluded(PathString path) => Array.Exists(excluded, prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
 
-    private enum Check
-    {
-        None,
-        CrossSite,
-        CrossSiteAndToken,
-    }
+}
+
+/// <summary>What the CSRF step asks of a state-changing request.</summary>
+public enum CsrfCheck
+{
+    None,
+
+    /// <summary>Not <c>Sec-Fetch-Site: cross-site</c>.</summary>
+    CrossSite,
+
+    /// <summary>Not cross-site, and a valid antiforgery token.</summary>
+    CrossSiteAndToken,
 }

@@ -10,11 +10,8 @@ namespace Template.Infrastructure.Security;
 /// </summary>
 public static class Gates
 {
-    /// <summary>Open the Hangfire dashboard at /jobs.</summary>
-    public const string JobsDashboard = "jobs.dashboard";
-
     /// <summary>The claim type that grants one ability outright (given to the principal jobs run as).</summary>
-    public const string AbilityClaim = "ability";
+    public const string AbilityClaim = Jobs.ScopeCaller.AbilityClaim;
 }
 
 /// <summary>Role names the service gives meaning to.</summary>

@@ -60,7 +60,7 @@ public sealed class GatewayIdentityHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        // The connection's own peer, kept before X-Forwarded-For names the client (ForwardedHeadersSetup).
+        // The connection's own peer, kept before X-Forwarded-For names the client (KeepConnectionPeer).
         var peer = Context.Features.Get<ConnectionPeer>()?.Address ?? Context.Connection.RemoteIpAddress;
         if (!gateways.Contains(peer))
         {
@@ -101,7 +101,28 @@ public static class GatewayIdentitySetup
                 "Gateway:UserHeader and Gateway:RolesHeader must be two different header names.")
             .ValidateOnStart();
         services.AddSingleton<TrustedGateways>();
+        services.AddTransient<IStartupFilter, KeepConnectionPeer>();
         var gateway = configuration.GetSection(GatewayIdentityOptions.Section).Get<GatewayIdentityOptions>();
         return gateway?.TrustedGateways.Count > 0 ? gateway.UserHeader : null;
     }
+}
+
+/// <summary>The address the connection itself comes from, whatever <c>X-Forwarded-For</c> says the client is.</summary>
+public sealed record ConnectionPeer(IPAddress? Address);
+
+/// <summary>
+/// Keeps the connection's own peer first thing in the request flow, before the trusted-proxy step replaces the
+/// remote address with the client's: the gateway check is about who connected, not who the client is.
+/// </summary>
+internal sealed class KeepConnectionPeer : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextStep) =>
+        {
+            context.Features.Set(new ConnectionPeer(context.Connection.RemoteIpAddress));
+            return nextStep(context);
+        });
+        next(app);
+    };
 }

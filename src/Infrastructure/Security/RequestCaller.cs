@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Template.Infrastructure.Jobs;
 
 namespace Template.Infrastructure.Security;
 

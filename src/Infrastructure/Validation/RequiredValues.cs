@@ -95,7 +95,7 @@ public sealed class RequiredValues
         Visit(request, members, "", 0, ref failures);
         if (failures is not null)
         {
-            throw new Errors.RequestValidationException(ValidationErrors.ByJsonPath(failures), ValidationErrors.CodesByJsonPath(failures));
+            throw new RequestValidationException(ValidationErrors.ByJsonPath(failures), ValidationErrors.CodesByJsonPath(failures));
         }
     }
 

@@ -38,6 +38,59 @@ public sealed class ArchitectureTests
         Assert.True(result.IsSuccessful, Describe(result));
     }
 
+    /// <summary>
+    /// Each Infrastructure folder is one concern, and concerns depend on each other one way only: no folder reaches,
+    /// through others, back to itself.
+    /// </summary>
+    [Fact]
+    public void Infrastructure_folders_have_no_dependency_cycle()
+    {
+        var folders = Service.GetTypes()
+            .Select(t => t.Namespace)
+            .Where(n => n?.StartsWith(InfrastructureNamespace + ".", StringComparison.Ordinal) == true)
+            .Select(n => n!.Split('.')[2])
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var uses = folders.ToDictionary(
+            folder => folder,
+            folder => folders.Where(other => other != folder && !Types.InAssembly(Service)
+                .That().ResideInNamespace($"{InfrastructureNamespace}.{folder}")
+                .ShouldNot().HaveDependencyOn($"{InfrastructureNamespace}.{other}")
+                .GetResult().IsSuccessful).ToList(),
+            StringComparer.Ordinal);
+
+        // Depth-first: a folder met again while it is still being walked closes a cycle.
+        var cycles = new List<string>();
+        var state = new Dictionary<string, bool>(StringComparer.Ordinal);
+        void Walk(string folder, List<string> path)
+        {
+            state[folder] = true;
+            path.Add(folder);
+            foreach (var used in uses[folder])
+            {
+                if (state.TryGetValue(used, out var walking) && walking)
+                {
+                    cycles.Add(string.Join(" -> ", path.SkipWhile(f => f != used).Append(used)));
+                }
+                else if (!state.ContainsKey(used))
+                {
+                    Walk(used, path);
+                }
+            }
+
+            path.RemoveAt(path.Count - 1);
+            state[folder] = false;
+        }
+
+        foreach (var folder in folders.Where(f => !state.ContainsKey(f)))
+        {
+            Walk(folder, []);
+        }
+
+        Assert.True(folders.Count > 5, string.Join(", ", folders));
+        Assert.Empty(cycles);
+    }
+
     [Theory]
     [MemberData(nameof(Slices))]
     public void A_slice_does_not_depend_on_another_slice(string slice)

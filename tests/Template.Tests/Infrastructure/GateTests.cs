@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Security;
 
 namespace Template.Tests.Infrastructure;

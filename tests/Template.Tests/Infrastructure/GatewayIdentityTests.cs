@@ -178,6 +178,16 @@ public sealed class GatewayIdentityTests(GatewayIdentityTests.TrustedGatewayHost
         }
     }
 
+    [Theory]
+    [InlineData("Gateway:TrustedGateways:0", "gateway.internal", "Gateway:TrustedGateways")]
+    [InlineData("Gateway:RolesHeader", "X-Forwarded-User", "Gateway:UserHeader")]
+    public void A_bad_gateway_setting_fails_start_up_validation_naming_the_key(string key, string value, string named)
+    {
+        var failure = ServiceFixture.ValidateSettings("Development", new Dictionary<string, string?> { [key] = value });
+        Assert.NotNull(failure);
+        Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task On_a_real_socket_the_loopback_gateway_is_recognised()
     {

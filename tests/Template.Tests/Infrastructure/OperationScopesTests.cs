@@ -11,20 +11,19 @@ namespace Template.Tests.Infrastructure;
 /// </summary>
 public sealed class OperationScopesTests : IAsyncLifetime
 {
-    private const string Audience = "scopes-api";
-    private FakeAuthority authority = null!;
+    private AccessTokens tokens = null!;
     private IAlbaHost host = null!;
 
     public async Task InitializeAsync()
     {
-        authority = await FakeAuthority.StartAsync();
-        host = await ServiceFixture.StartAsync("Development", authority.TrustedFor(Audience));
+        tokens = await AccessTokens.StartAsync();
+        host = await ServiceFixture.StartAsync("Development", tokens.Settings());
     }
 
     public async Task DisposeAsync()
     {
         await host.DisposeAsync();
-        await authority.DisposeAsync();
+        await tokens.DisposeAsync();
     }
 
     [Fact]
@@ -33,7 +32,7 @@ public sealed class OperationScopesTests : IAsyncLifetime
         var result = await host.Scenario(s => s.Get.Url("/openapi/v1.json"));
         using var document = JsonDocument.Parse(await result.ReadAsTextAsync());
         var walked = new List<string>();
-        var token = authority.Issue("sam", Audience, scope: "unrelated");
+        var token = await tokens.IssueAsync(host, "sam", scope: null);
         foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
         {
             foreach (var operation in path.Value.EnumerateObject())

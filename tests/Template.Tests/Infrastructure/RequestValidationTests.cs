@@ -1,6 +1,6 @@
 using FluentValidation;
 using Mediator;
-using Template.Infrastructure.Errors;
+using Template.Infrastructure.Validation;
 using Template.Infrastructure.Pipeline;
 
 namespace Template.Tests.Infrastructure;

@@ -1,4 +1,3 @@
-using Template.Infrastructure.Errors;
 using Template.Infrastructure.Validation;
 
 namespace Template.Tests.Infrastructure;

@@ -120,20 +120,39 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
         var withoutSample = await RunAsync(lean, cliHome, "test", $"{LeanName}.sln", "-warnaserror");
         Assert.Contains("Failed:     0", withoutSample, StringComparison.Ordinal);
 
-        // The other combinations of --sample and --auth build with warnings as errors.
-        foreach (var (name, sample, auth) in new[]
+        // The other combinations of --sample and --auth build with warnings as errors; the external mode, which the
+        // repository does not build, runs its whole suite.
+        foreach (var (name, sample, auth, runTests) in new[]
         {
-            ("Contoso.Plain", "false", "embedded"),
-            ("Contoso.Outside", "true", "external"),
-            ("Contoso.OutsideLean", "false", "external"),
-            ("Contoso.Gateway", "true", "none"),
+            ("Contoso.Plain", "false", "embedded", false),
+            ("Contoso.Outside", "true", "external", true),
+            ("Contoso.OutsideLean", "false", "external", false),
+            ("Contoso.Gateway", "true", "none", false),
         })
         {
             var other = Path.Combine(outputs, name);
             await RunAsync(outputs, cliHome, "new", "slice-api", "-n", name, "-o", other, "--sample", sample, "--auth", auth);
             AssertNoTemplateConditions(other);
-            await RunAsync(other, cliHome, "build", $"{name}.sln", "-warnaserror");
+            AssertOneAuthenticationMode(other, auth);
+            var output = await RunAsync(other, cliHome, runTests ? "test" : "build", $"{name}.sln", "-warnaserror");
+            Assert.True(!runTests || output.Contains("Failed:     0", StringComparison.Ordinal), output);
         }
+
+        AssertOneAuthenticationMode(service, "embedded");
+        AssertOneAuthenticationMode(lean, "none");
+    }
+
+    /// <summary>The service has the chosen mode's file and no other, and no trace of the repository's build of one.</summary>
+    private static void AssertOneAuthenticationMode(string service, string auth)
+    {
+        var modes = Directory.GetFiles(Path.Combine(service, "src", "Infrastructure", "Security"), "AuthenticationMode.*.cs")
+            .Select(Path.GetFileName);
+        var expected = auth switch { "embedded" => "Embedded", "external" => "External", _ => "Gateway" };
+        Assert.Equal([$"AuthenticationMode.{expected}.cs"], modes);
+        var projects = Directory.EnumerateFiles(service, "*.csproj", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains("AuthenticationMode.", StringComparison.Ordinal)
+                || File.ReadAllText(f).Contains("BearerTokenTests", StringComparison.Ordinal));
+        Assert.Empty(projects);
     }
 
     public void Dispose()

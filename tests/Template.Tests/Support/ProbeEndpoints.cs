@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Template.Infrastructure.Validation;
 using Template.Infrastructure.Areas;
 using FluentValidation;
 using Mediator;

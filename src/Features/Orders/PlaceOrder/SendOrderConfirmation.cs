@@ -1,10 +1,10 @@
 using FluentValidation;
-using Mediator;
 using Medallion.Threading;
-using Microsoft.Extensions.Options;
+using Mediator;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Template.Infrastructure.Caching;
-using Template.Infrastructure.Security;
+using Template.Infrastructure.Jobs;
 
 namespace Template.Features.Orders.PlaceOrder;
 

@@ -1,8 +1,8 @@
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
-using Template.Infrastructure.Security;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
+using Template.Infrastructure.Jobs;
 
 namespace Template.Features.Orders.PurgeCancelledOrders;
 

@@ -11,8 +11,6 @@ public sealed class AuthorizationServerOptions : IValidatableObject
 {
     public const string Section = "AuthorizationServer";
 
-    public bool Enabled { get; set; } = true;
-
     /// <summary>
     /// The public base address tokens name as their issuer, e.g. <c>https://orders.example.com/</c>. Empty in
     /// Development: the address the service is told to listen on (<see cref="FollowTheServedAddress"/>).
@@ -95,11 +93,6 @@ public sealed class AuthorizationServerOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!Enabled)
-        {
-            yield break;
-        }
-
         if (Issuer is null || !Issuer.IsAbsoluteUri)
         {
             yield return new ValidationResult("AuthorizationServer:Issuer must be the service's absolute public address, e.g. https://orders.example.com/.", [nameof(Issuer)]);
@@ -221,7 +214,7 @@ public sealed class AuthorizationServerProductionCheck(IHostEnvironment environm
 
     public ValidateOptionsResult Validate(string? name, AuthorizationServerOptions options)
     {
-        if (!options.Enabled || !environment.IsProduction())
+        if (!environment.IsProduction())
         {
             return ValidateOptionsResult.Success;
         }

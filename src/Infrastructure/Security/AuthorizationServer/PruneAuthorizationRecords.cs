@@ -2,6 +2,7 @@ using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
+using Template.Infrastructure.Jobs;
 
 namespace Template.Infrastructure.Security.AuthorizationServer;
 

@@ -106,7 +106,7 @@ public abstract class OrderJobsTests(IServiceHostFixture service)
         where TCommand : ICommand
     {
         using var scope = Host.Services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<Template.Infrastructure.Security.ScopeCaller>().RunAsSystem(typeof(TCommand));
+        scope.ServiceProvider.GetRequiredService<Template.Infrastructure.Jobs.ScopeCaller>().RunAsSystem(typeof(TCommand));
         await scope.ServiceProvider.GetRequiredService<ISender>().Send(command);
     }
 

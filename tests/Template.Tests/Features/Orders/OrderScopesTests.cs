@@ -11,8 +11,7 @@ namespace Template.Tests.Features.Orders;
 /// </summary>
 public sealed class OrderScopesTests : IAsyncLifetime
 {
-    private const string Audience = "orders-api";
-    private FakeAuthority authority = null!;
+    private AccessTokens tokens = null!;
     private IAlbaHost host = null!;
 
     /// <summary>
@@ -30,14 +29,14 @@ public sealed class OrderScopesTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        authority = await FakeAuthority.StartAsync();
-        host = await ServiceFixture.StartAsync("Production", authority.TrustedFor(Audience));
+        tokens = await AccessTokens.StartAsync();
+        host = await ServiceFixture.StartAsync("Production", tokens.Settings());
     }
 
     public async Task DisposeAsync()
     {
         await host.DisposeAsync();
-        await authority.DisposeAsync();
+        await tokens.DisposeAsync();
     }
 
     [Fact]
@@ -57,10 +56,11 @@ public sealed class OrderScopesTests : IAsyncLifetime
         var other = scope == OrderGates.ReadScope ? OrderGates.WriteScope : OrderGates.ReadScope;
         foreach (var granted in new[] { other, "", null })
         {
+            var token = await tokens.IssueAsync(host, "sam", granted);
             var result = await host.Scenario(s =>
             {
                 Request(s, method, route);
-                s.WithRequestHeader("Authorization", $"Bearer {authority.Issue("sam", Audience, scope: granted)}");
+                s.WithRequestHeader("Authorization", $"Bearer {token}");
                 s.StatusCodeShouldBe(403);
             });
             var problem = await result.ReadProblemAsync(403);
@@ -72,10 +72,11 @@ public sealed class OrderScopesTests : IAsyncLifetime
     [MemberData(nameof(Operations))]
     public async Task A_token_with_the_operations_scope_gets_past_the_gate(string method, string route, string scope)
     {
+        var token = await tokens.IssueAsync(host, "sam", scope);
         var result = await host.Scenario(s =>
         {
             Request(s, method, route);
-            s.WithRequestHeader("Authorization", $"Bearer {authority.Issue("sam", Audience, scope: scope)}");
+            s.WithRequestHeader("Authorization", $"Bearer {token}");
             s.IgnoreStatusCode();
         });
         // An unknown order is 404: the gate let the request through to the handler.

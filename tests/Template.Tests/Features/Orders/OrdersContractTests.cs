@@ -13,17 +13,16 @@ namespace Template.Tests.Features.Orders;
 [Slow(Suite.Node)]
 public sealed class OrdersContractTests : IAsyncLifetime
 {
-    private const string Audience = "orders-api";
     private readonly List<Dictionary<string, object?>> exchanges = [];
-    private FakeAuthority authority = null!;
+    private AccessTokens tokens = null!;
     private IAlbaHost host = null!;
     private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> kestrel = null!;
     private Uri kestrelAddress = null!;
 
     public async Task InitializeAsync()
     {
-        authority = await FakeAuthority.StartAsync();
-        var settings = authority.TrustedFor(Audience);
+        tokens = await AccessTokens.StartAsync();
+        var settings = tokens.Settings();
         // Small enough that the walk reaches the limit; large enough for the requests before it.
         settings["RateLimiting:Policies:strict:PermitLimit"] = "12";
         host = await ServiceFixture.StartAsync("Development", settings);
@@ -37,7 +36,7 @@ public sealed class OrdersContractTests : IAsyncLifetime
     {
         await kestrel.DisposeAsync();
         await host.DisposeAsync();
-        await authority.DisposeAsync();
+        await tokens.DisposeAsync();
     }
 
     [Fact]
@@ -47,7 +46,8 @@ public sealed class OrdersContractTests : IAsyncLifetime
         var id = JsonDocument.Parse(order).RootElement.GetProperty("id").GetGuid();
         var url = $"/api/orders/{id}";
         var unknown = $"/api/orders/{Guid.NewGuid()}";
-        var readOnly = Token("alice", "orders.read");
+        var readOnly = await tokens.IssueAsync(host, "alice", "orders.read");
+        var writeOnly = await tokens.IssueAsync(host, "alice", "orders.write");
 
         // PlaceOrder: its rules, a body that is no JSON, no credential, a refused token, a missing scope, size, type.
         var broken = new { customerEmail = "no", lines = new object?[] { null }, currency = 5 };
@@ -63,9 +63,9 @@ public sealed class OrdersContractTests : IAsyncLifetime
         await Send(s => s.Get.Url("/api/orders?page=1&pageSize=5"), As("alice"));
         await Send(s => s.Get.Url("/api/orders?page=abc"), As("alice"));
         await Send(s => s.Get.Url("/api/orders?page=0&pageSize=1000"), As("alice"));
-        await Send(s => s.Get.Url("/api/orders"), Bearer(Token("alice", "orders.write")));
+        await Send(s => s.Get.Url("/api/orders"), Bearer(writeOnly));
         await Send(s => s.Get.Url(url), Bearer(readOnly));
-        await Send(s => s.Get.Url(url), Bearer(Token("alice", "orders.write")));
+        await Send(s => s.Get.Url(url), Bearer(writeOnly));
         await Send(s => s.Get.Url(url), As("mallory"));
         await Send(s => s.Get.Url(unknown));
 
@@ -173,8 +173,6 @@ public sealed class OrdersContractTests : IAsyncLifetime
         Assert.True(await store.ReplaceAsync(stored, shipped, CancellationToken.None));
         return $"/api/orders/{id}";
     }
-
-    private string Token(string user, string scope) => authority.Issue(user, Audience, scope: scope);
 
     private static Action<Scenario> As(string user) => s => s.As(user);
 

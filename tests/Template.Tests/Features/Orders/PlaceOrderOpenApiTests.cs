@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Template.Infrastructure.Security;
 using Template.Tests.Support;
 
 namespace Template.Tests.Features.Orders;
@@ -89,7 +91,10 @@ public sealed class PlaceOrderOpenApiTests(ServiceFixture service)
         Assert.True(responses.GetProperty("401").GetProperty("headers").TryGetProperty("WWW-Authenticate", out _));
         Assert.True(responses.GetProperty("429").GetProperty("headers").TryGetProperty("Retry-After", out _));
         var requirements = operation.GetProperty("security").EnumerateArray().ToList();
-        Assert.Equal([scope], Strings(requirements.Single(r => r.TryGetProperty("AccessToken", out _)).GetProperty("AccessToken")));
+        var tokens = requirements.Where(r => r.TryGetProperty("AccessToken", out _)).ToList();
+        // A service created with --auth external accepts tokens once Auth:Authority is set; this host has none.
+        var accepted = service.Host.Services.GetRequiredService<SecurityFeatures>().BearerTokens;
+        Assert.Equal(accepted ? [[scope]] : [], tokens.Select(r => Strings(r.GetProperty("AccessToken"))));
     }
 
     [Fact]

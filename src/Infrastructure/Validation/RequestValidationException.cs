@@ -1,4 +1,4 @@
-namespace Template.Infrastructure.Errors;
+namespace Template.Infrastructure.Validation;
 
 /// <summary>
 /// One or more validation rules failed. <see cref="Errors"/> is keyed by the JSON path the client sent
