@@ -48,7 +48,7 @@ public sealed class ArchitectureTests
         var folders = Service.GetTypes()
             .Select(t => t.Namespace)
             .Where(n => n?.StartsWith(InfrastructureNamespace + ".", StringComparison.Ordinal) == true)
-            .Select(n => n!.Split('.')[2])
+            .Select(n => n![(InfrastructureNamespace.Length + 1)..].Split('.')[0])
             .Distinct(StringComparer.Ordinal)
             .ToList();
         var uses = folders.ToDictionary(
