@@ -22,18 +22,15 @@ internal static class AuthenticationMode
         bool developmentHeader)
     {
         var services = authentication.Services;
-        services.AddAuthOptions(configuration).Validate(
+        services.AddAuthOptions().Validate(
             auth => auth.Authority is null,
             "Auth:Authority names an outside issuer, but this service is its own authorization server "
             + "(created with --auth embedded): remove Auth:Authority, or create the service with --auth external.");
         var server = configuration.GetSection(AuthorizationServerOptions.Section).Get<AuthorizationServerOptions>()
             ?? new AuthorizationServerOptions();
         server.FollowTheServedAddress(configuration, environment);
-        services.AddOptions<AuthorizationServerOptions>()
-            .Bind(configuration.GetSection(AuthorizationServerOptions.Section))
-            .PostConfigure(options => options.FollowTheServedAddress(configuration, environment))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<AuthorizationServerOptions, AuthorizationServerValidator>(AuthorizationServerOptions.Section)
+            .PostConfigure(options => options.FollowTheServedAddress(configuration, environment));
         services.AddEmbeddedAuthorizationServer(server, environment, backends);
 
         authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme);

@@ -20,7 +20,7 @@ internal static class AuthenticationMode
         bool developmentHeader)
     {
         var services = authentication.Services;
-        services.AddAuthOptions(configuration);
+        services.AddAuthOptions();
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         if (auth.Authority is null)
         {

@@ -20,7 +20,7 @@ public sealed class AuthOptions : IValidatableObject
     public string? Audience { get; set; }
 
     /// <summary>Tolerance for clock differences on <c>exp</c> and <c>nbf</c>; at most 30 seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:30", ErrorMessage = "Auth:ClockSkew must be between 00:00:00 and 00:00:30.")]
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Signature algorithms accepted; <c>none</c> and HMAC never are.</summary>
@@ -33,18 +33,18 @@ public sealed class AuthOptions : IValidatableObject
     public bool RequireHttpsMetadata { get; set; } = true;
 
     /// <summary>Shortest time between two fetches of the discovery document when an unknown key id is seen.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Auth:MetadataRefreshInterval must be between 00:00:01 and 1.00:00:00.")]
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// How long a validated access token is remembered, so its signature is not checked again on every request
     /// (never past its expiry; revocation is still checked every time). <c>00:00:00</c> turns it off.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Auth:ValidatedTokenCacheDuration must be between 00:00:00 and 01:00:00.")]
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ValidatedTokenCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>At most this many validated tokens are remembered.</summary>
-    [Range(1, 1_000_000, ErrorMessage = "Auth:ValidatedTokenCacheSize must be between 1 and 1000000.")]
+    [Range(1, 1_000_000)]
     public int ValidatedTokenCacheSize { get; set; } = 10_000;
 
     public IReadOnlyList<string> EffectiveAlgorithms => Algorithms.Count > 0
@@ -82,14 +82,14 @@ public sealed class AuthOptions : IValidatableObject
     }
 }
 
+[OptionsValidator]
+internal sealed partial class AuthValidator : IValidateOptions<AuthOptions>;
+
 internal static class BearerTokens
 {
     /// <summary>The <c>Auth</c> section, validated at start-up.</summary>
-    public static OptionsBuilder<AuthOptions> AddAuthOptions(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddOptions<AuthOptions>()
-            .Bind(configuration.GetSection(AuthOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+    public static OptionsBuilder<AuthOptions> AddAuthOptions(this IServiceCollection services) =>
+        services.AddSettings<AuthOptions, AuthValidator>(AuthOptions.Section);
 
     public static void Configure(JwtBearerOptions bearer, AuthOptions auth, TimeProvider clock)
     {

@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Template.Infrastructure.Security;
@@ -24,7 +26,7 @@ public sealed class BrowserSessionOptions
     /// <summary>Scopes asked for beside <c>openid profile roles</c>.</summary>
     public IList<string> Scopes { get; } = [];
 
-    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:05:00", "30.00:00:00", ErrorMessage = "BrowserSession:Lifetime must be between 00:05:00 and 30.00:00:00.")]
+    [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(8);
 }
 
@@ -73,6 +75,9 @@ public static partial class AuthSchemes
     public const string SessionCookie = "__Host-session";
 }
 
+[OptionsValidator]
+internal sealed partial class BrowserSessionValidator : IValidateOptions<BrowserSessionOptions>;
+
 internal static class LocalUrls
 {
     /// <summary>Whether <paramref name="url"/> stays on this site, so redirecting to it cannot send a user elsewhere.</summary>
@@ -102,14 +107,11 @@ internal static class BrowserSessionSetup
             return false;
         }
 
-        authentication.Services.AddOptions<BrowserSessionOptions>()
-            .Bind(configuration.GetSection(BrowserSessionOptions.Section))
-            .ValidateDataAnnotations()
+        authentication.Services.AddSettings<BrowserSessionOptions, BrowserSessionValidator>(BrowserSessionOptions.Section)
             .Validate(s => !string.IsNullOrEmpty(s.ClientSecret),
                 "BrowserSession:ClientSecret is required while BrowserSession:Enabled is true and tokens are accepted.")
             .Validate(s => !environment.IsProduction() || !DevelopmentSecrets.Contains(s.ClientSecret ?? ""),
-                "BrowserSession:ClientSecret is the development default; configure the real secret for Production.")
-            .ValidateOnStart();
+                "BrowserSession:ClientSecret is the development default; configure the real secret for Production.");
         authentication.AddSessionCookie(AuthSchemes.Session, AuthSchemes.SessionCookie, session.Lifetime, answerWithStatus: true);
         authentication.AddBrowserLogin(session, authority, requireHttpsMetadata);
         return true;

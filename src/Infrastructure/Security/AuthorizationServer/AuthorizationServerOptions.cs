@@ -17,17 +17,17 @@ public sealed class AuthorizationServerOptions : IValidatableObject
     /// </summary>
     public Uri? Issuer { get; set; }
 
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "AuthorizationServer:AccessTokenLifetime must be between 00:01:00 and 1.00:00:00.")]
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
-    [Range(typeof(TimeSpan), "00:05:00", "90.00:00:00", ErrorMessage = "AuthorizationServer:RefreshTokenLifetime must be between 00:05:00 and 90.00:00:00.")]
+    [Range(typeof(TimeSpan), "00:05:00", "90.00:00:00")]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
 
-    [Range(typeof(TimeSpan), "00:00:10", "00:10:00", ErrorMessage = "AuthorizationServer:AuthorizationCodeLifetime must be between 00:00:10 and 00:10:00.")]
+    [Range(typeof(TimeSpan), "00:00:10", "00:10:00")]
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long finished tokens and authorizations are kept (for replay detection) before the hourly prune removes them.</summary>
-    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00", ErrorMessage = "AuthorizationServer:PruneAfter must be between 01:00:00 and 365.00:00:00.")]
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan PruneAfter { get; set; } = TimeSpan.FromDays(14);
 
     /// <summary>A PKCS#12 (.pfx) file with the RSA or ECDSA key that signs tokens. Empty: a development certificate (refused in Production).</summary>
@@ -132,6 +132,9 @@ public sealed class AuthorizationServerOptions : IValidatableObject
         }
     }
 }
+
+[OptionsValidator]
+internal sealed partial class AuthorizationServerValidator : IValidateOptions<AuthorizationServerOptions>;
 
 /// <summary>A client application registered from configuration.</summary>
 public sealed class OAuthClientOptions
