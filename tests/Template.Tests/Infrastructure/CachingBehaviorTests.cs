@@ -4,7 +4,7 @@ using Template.Tests.Support;
 
 namespace Template.Tests.Infrastructure;
 
-public sealed class RequestCachingTests
+public sealed class CachingBehaviorTests
 {
     [Fact]
     public async Task A_cached_query_runs_its_handler_once_per_caller()
