@@ -162,21 +162,22 @@ public static class RateLimitingSetup
         limiter.OnRejected = (rejected, _) => RejectAsync(rejected, options);
         foreach (var (name, policy) in options.Policies)
         {
-            limiter.AddPolicy(name, context => Partition(name, policy, context, create));
-        }
-
-        if (!string.IsNullOrEmpty(options.GlobalPolicy) && options.Policies.TryGetValue(options.GlobalPolicy, out var global))
-        {
-            var name = options.GlobalPolicy;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(
-                context => Partition(name, global, context, create));
+            var partition = Partitioner(name, policy, create);
+            limiter.AddPolicy(name, partition);
+            if (name == options.GlobalPolicy)
+            {
+                limiter.GlobalLimiter = PartitionedRateLimiter.Create(partition);
+            }
         }
     }
 
-    private static RateLimitPartition<string> Partition(
-        string name, RateLimitPolicyOptions policy, HttpContext context,
-        Func<string, RateLimitPolicyOptions, RateLimiter> create) =>
-        RateLimitPartition.Get(name + ":" + CallerPartition(context), key => create(key, policy));
+    // Per request only the caller's key is built; the factory is made once per policy.
+    private static Func<HttpContext, RateLimitPartition<string>> Partitioner(
+        string name, RateLimitPolicyOptions policy, Func<string, RateLimitPolicyOptions, RateLimiter> create)
+    {
+        Func<string, RateLimiter> factory = key => create(key, policy);
+        return context => RateLimitPartition.Get(name + ":" + CallerPartition(context), factory);
+    }
 
     /// <summary>Limiters in Redis, one per caller of a policy; the partition names both.</summary>
     internal static Func<string, RateLimitPolicyOptions, RateLimiter> SharedLimiters(

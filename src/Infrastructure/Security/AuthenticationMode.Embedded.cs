@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using Template.Infrastructure.Redis;
@@ -33,10 +32,7 @@ internal static class AuthenticationMode
             .PostConfigure(options => options.FollowTheServedAddress(configuration, environment));
         services.AddEmbeddedAuthorizationServer(server, environment, backends);
 
-        authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme);
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, TimeProvider>((bearer, auth, clock) =>
-                BearerTokens.Configure(bearer, auth.Value, clock))
+        authentication.AddBearerTokens()
             .Configure<IOptions<OpenIddictServerOptions>>((bearer, openIddict) =>
                 AuthorizationServerSetup.TrustEmbeddedServer(bearer, openIddict.Value));
         authentication.AddSessionCookie(

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Options;
 using Template.Infrastructure.Redis;
 
 namespace Template.Infrastructure.Security;
@@ -28,10 +26,7 @@ internal static class AuthenticationMode
                 BearerTokens: false, EmbeddedServer: false, BrowserSession: false, DevelopmentHeader: developmentHeader);
         }
 
-        authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme);
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, TimeProvider>((bearer, options, clock) =>
-                BearerTokens.Configure(bearer, options.Value, clock));
+        authentication.AddBearerTokens();
         var browserSession = authentication.AddBrowserSession(
             configuration, environment, auth.Authority, auth.RequireHttpsMetadata);
         return new SecurityFeatures(

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -90,6 +91,14 @@ internal static class BearerTokens
     /// <summary>The <c>Auth</c> section, validated at start-up.</summary>
     public static OptionsBuilder<AuthOptions> AddAuthOptions(this IServiceCollection services) =>
         services.AddSettings<AuthOptions, AuthValidator>(AuthOptions.Section);
+
+    /// <summary>The JWT bearer scheme, hardened as <see cref="Configure"/> says, with the <c>Auth</c> settings.</summary>
+    public static OptionsBuilder<JwtBearerOptions> AddBearerTokens(this AuthenticationBuilder authentication)
+    {
+        authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme);
+        return authentication.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>, TimeProvider>((bearer, auth, clock) => Configure(bearer, auth.Value, clock));
+    }
 
     public static void Configure(JwtBearerOptions bearer, AuthOptions auth, TimeProvider clock)
     {
