@@ -168,6 +168,10 @@ public sealed class OrdersContractTests : IAsyncLifetime
         var order = JsonDocument.Parse(placed);
         var id = order.RootElement.GetProperty("id").GetGuid();
         var store = host.Services.GetRequiredService<IOrderStore>();
+        // The confirmation job moves the order on concurrently; ship it only after that, or the swap can lose.
+        await Eventually.HoldsAsync(
+            async () => (await store.FindAsync(id, CancellationToken.None))?.Status == OrderStatus.Confirmed,
+            () => "The order to ship was not confirmed.");
         var stored = (await store.FindAsync(id, CancellationToken.None))!;
         var shipped = stored with { Status = OrderStatus.Shipped, Version = stored.Version + 1 };
         Assert.True(await store.ReplaceAsync(stored, shipped, CancellationToken.None));
