@@ -23,7 +23,8 @@ namespace Template.Infrastructure;
 /// <summary>The cross-cutting wiring Program.cs calls: one method for services, one for the HTTP pipeline.</summary>
 public static class ServiceSetup
 {
-    public static WebApplicationBuilder AddServiceInfrastructure(this WebApplicationBuilder builder, Assembly featuresAssembly)
+    public static WebApplicationBuilder AddServiceInfrastructure(
+        this WebApplicationBuilder builder, Assembly featuresAssembly)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
@@ -32,7 +33,8 @@ public static class ServiceSetup
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<HttpLimitsOptions>>((kestrel, http) => ApplyLimits(kestrel, http.Value));
 
-        services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Configure<IOptions<HttpLimitsOptions>>((json, http) =>
+        services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Configure<IOptions<HttpLimitsOptions>>(
+            (json, http) =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
             // null for a member declared non-nullable is bad input (400), not a null the handler trips over.

@@ -8,7 +8,8 @@ namespace Template.Infrastructure;
 /// </summary>
 public static class Settings
 {
-    public static OptionsBuilder<TOptions> AddSettings<TOptions, TValidator>(this IServiceCollection services, string section)
+    public static OptionsBuilder<TOptions> AddSettings<TOptions, TValidator>(
+        this IServiceCollection services, string section)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>, new()
     {
@@ -25,7 +26,8 @@ public static class Settings
         {
             var result = generated.Validate(section, options);
             return result.Failed
-                ? ValidateOptionsResult.Fail(result.Failures.Select(f => f.Replace(section + ".", section + ":", StringComparison.Ordinal)))
+                ? ValidateOptionsResult.Fail(result.Failures.Select(
+                    f => f.Replace(section + ".", section + ":", StringComparison.Ordinal)))
                 : result;
         }
     }

@@ -18,11 +18,15 @@ public sealed record Order(
     public bool CanCancel => Status is OrderStatus.Placed or OrderStatus.Confirmed or OrderStatus.Cancelled;
 
     public Order Cancel(DateTimeOffset at) =>
-        Status == OrderStatus.Cancelled ? this : this with { Status = OrderStatus.Cancelled, CancelledAt = at, Version = Version + 1 };
+        Status == OrderStatus.Cancelled
+            ? this
+            : this with { Status = OrderStatus.Cancelled, CancelledAt = at, Version = Version + 1 };
 
     /// <summary>Only a placed order is confirmed; confirming twice, or a cancelled order, changes nothing.</summary>
     public Order Confirm(DateTimeOffset at) =>
-        Status == OrderStatus.Placed ? this with { Status = OrderStatus.Confirmed, ConfirmedAt = at, Version = Version + 1 } : this;
+        Status == OrderStatus.Placed
+            ? this with { Status = OrderStatus.Confirmed, ConfirmedAt = at, Version = Version + 1 }
+            : this;
 }
 
 public sealed record OrderLine(string Sku, int Quantity);
@@ -50,11 +54,14 @@ public sealed record OrderResponse(
 {
     public static OrderResponse From(Order order)
     {
-        return new(order.Id, order.CustomerEmail, order.Lines, order.Currency, order.Note, order.Status, order.PlacedAt, order.ConfirmedAt, order.CancelledAt, order.Version);
+        return new(
+            order.Id, order.CustomerEmail, order.Lines, order.Currency, order.Note, order.Status, order.PlacedAt,
+            order.ConfirmedAt, order.CancelledAt, order.Version);
     }
 }
 
-/// <summary>Cache tags of the Orders area: the slices that cache an order and those that change it agree on these.</summary>
+/// <summary>Cache tags of the Orders area: the slices that cache an order and those that change it agree on
+/// these.</summary>
 public static class OrderCacheTags
 {
     public static string Order(Guid id) => $"order:{id}";

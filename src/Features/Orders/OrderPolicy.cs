@@ -81,12 +81,15 @@ public sealed class OrderPolicy : ResourcePolicy<Order>
 
 public static class OrderAuthorization
 {
-    /// <summary>The order, if <paramref name="operation"/> on it is allowed for <paramref name="caller"/>; 404 or 403 otherwise.</summary>
+    /// <summary>The order, if <paramref name="operation"/> on it is allowed for <paramref name="caller"/>; 404 or 403
+    /// otherwise.</summary>
     public static async ValueTask<Order> GetAuthorizedAsync(
-        this IOrderStore store, IAuthorizationService authorization, IRequestCaller caller, Guid id, OperationAuthorizationRequirement operation, CancellationToken cancellationToken)
+        this IOrderStore store, IAuthorizationService authorization, IRequestCaller caller, Guid id,
+        OperationAuthorizationRequirement operation, CancellationToken cancellationToken)
     {
         var order = await store.FindAsync(id, cancellationToken) ?? throw NotFoundException.For("Order", id);
-        await authorization.EnsureAllowedAsync(caller.Principal, order, operation, () => NotFoundException.For("Order", id));
+        await authorization.EnsureAllowedAsync(
+            caller.Principal, order, operation, () => NotFoundException.For("Order", id));
         return order;
     }
 }

@@ -9,12 +9,15 @@ namespace Template.Features.Orders;
 /// </summary>
 public static class OrderRules
 {
-    /// <summary>A SKU: <paramref name="minLength"/> to <paramref name="maxLength"/> upper-case letters, digits or dashes.</summary>
-    public static IRuleBuilderOptions<T, string?> Sku<T>(this IRuleBuilder<T, string?> rule, int minLength = 3, int maxLength = 32) =>
+    /// <summary>A SKU: <paramref name="minLength"/> to <paramref name="maxLength"/> upper-case letters, digits or
+    /// dashes.</summary>
+    public static IRuleBuilderOptions<T, string?> Sku<T>(
+        this IRuleBuilder<T, string?> rule, int minLength = 3, int maxLength = 32) =>
         rule.SetValidator(new SkuRule<T>(minLength, maxLength));
 
     /// <summary>A SKU the catalog knows; asked asynchronously, with the request's cancellation.</summary>
-    public static IRuleBuilderOptions<T, string?> InCatalog<T>(this IRuleBuilder<T, string?> rule, IProductCatalog catalog) =>
+    public static IRuleBuilderOptions<T, string?> InCatalog<T>(
+        this IRuleBuilder<T, string?> rule, IProductCatalog catalog) =>
         rule.SetAsyncValidator(new InCatalogRule<T>(catalog));
 }
 
@@ -31,7 +34,8 @@ public sealed class SkuRule<T>(int minLength, int maxLength) : ServiceRule<T, st
     protected override bool Check(ValidationContext<T> context, string? value)
     {
         context.MessageFormatter.AppendArgument("Min", minLength).AppendArgument("Max", maxLength);
-        return value!.Length >= minLength && value.Length <= maxLength && value.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '-');
+        return value!.Length >= minLength && value.Length <= maxLength
+            && value.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '-');
     }
 }
 
@@ -40,7 +44,8 @@ public sealed class InCatalogRule<T>(IProductCatalog catalog) : LocalizedAsyncRu
 {
     public override string Name => "sku_in_catalog";
 
-    public override async Task<bool> IsValidAsync(ValidationContext<T> context, string? value, CancellationToken cancellation) =>
+    public override async Task<bool> IsValidAsync(
+        ValidationContext<T> context, string? value, CancellationToken cancellation) =>
         string.IsNullOrEmpty(value) || await catalog.ExistsAsync(value, cancellation);
 
 }
@@ -60,7 +65,8 @@ public static class OrderMessages
             ["de"] = new Dictionary<string, string>
             {
                 ["max_total_quantity"] = "Die Mengen aller Positionen zusammen dürfen {Max} nicht übersteigen.",
-                ["sku"] = "'{PropertyName}' muss aus {Min} bis {Max} Großbuchstaben, Ziffern oder Bindestrichen bestehen.",
+                ["sku"] =
+                    "'{PropertyName}' muss aus {Min} bis {Max} Großbuchstaben, Ziffern oder Bindestrichen bestehen.",
                 ["sku_in_catalog"] = "'{PropertyName}' ist nicht im Katalog.",
             },
             ["fr"] = new Dictionary<string, string>

@@ -2,22 +2,28 @@ using System.Collections.Concurrent;
 
 namespace Template.Features.Orders;
 
-/// <summary>Where orders live: <see cref="InMemoryOrderStore"/> in memory mode, <see cref="RedisOrderStore"/> in Redis mode.</summary>
+/// <summary>Where orders live: <see cref="InMemoryOrderStore"/> in memory mode, <see cref="RedisOrderStore"/> in Redis
+/// mode.</summary>
 public interface IOrderStore
 {
-    /// <summary>Stores a new order. Adding the same order again changes nothing; another order under a taken id throws.</summary>
+    /// <summary>Stores a new order. Adding the same order again changes nothing; another order under a taken id
+    /// throws.</summary>
     ValueTask AddAsync(Order order, CancellationToken cancellationToken);
 
     ValueTask<Order?> FindAsync(Guid id, CancellationToken cancellationToken);
 
-    /// <summary>Replaces <paramref name="current"/> with <paramref name="replacement"/> unless another writer got there first.</summary>
+    /// <summary>Replaces <paramref name="current"/> with <paramref name="replacement"/> unless another writer got there
+    /// first.</summary>
     ValueTask<bool> ReplaceAsync(Order current, Order replacement, CancellationToken cancellationToken);
 
     /// <summary>One page of an owner's orders, newest first, and the owner's total.</summary>
-    ValueTask<(IReadOnlyList<Order> Items, int Total)> ListByOwnerAsync(string ownerId, int skip, int take, CancellationToken cancellationToken);
+    ValueTask<(IReadOnlyList<Order> Items, int Total)> ListByOwnerAsync(
+        string ownerId, int skip, int take, CancellationToken cancellationToken);
 
-    /// <summary>Up to <paramref name="take"/> orders cancelled before <paramref name="cutoff"/>, oldest cancellation first.</summary>
-    ValueTask<IReadOnlyList<Order>> ListCancelledBeforeAsync(DateTimeOffset cutoff, int take, CancellationToken cancellationToken);
+    /// <summary>Up to <paramref name="take"/> orders cancelled before <paramref name="cutoff"/>, oldest cancellation
+    /// first.</summary>
+    ValueTask<IReadOnlyList<Order>> ListCancelledBeforeAsync(
+        DateTimeOffset cutoff, int take, CancellationToken cancellationToken);
 
     /// <summary>Deletes <paramref name="current"/> unless another writer changed it since it was read.</summary>
     ValueTask<bool> RemoveAsync(Order current, CancellationToken cancellationToken);
@@ -49,7 +55,8 @@ public sealed class InMemoryOrderStore : IOrderStore
             && orders.TryUpdate(current.Id, replacement, stored));
     }
 
-    public ValueTask<(IReadOnlyList<Order> Items, int Total)> ListByOwnerAsync(string ownerId, int skip, int take, CancellationToken cancellationToken)
+    public ValueTask<(IReadOnlyList<Order> Items, int Total)> ListByOwnerAsync(
+        string ownerId, int skip, int take, CancellationToken cancellationToken)
     {
         var owned = orders.Values
             .Where(o => string.Equals(o.OwnerId, ownerId, StringComparison.Ordinal))
@@ -60,7 +67,8 @@ public sealed class InMemoryOrderStore : IOrderStore
         return ValueTask.FromResult((page, owned.Count));
     }
 
-    public ValueTask<IReadOnlyList<Order>> ListCancelledBeforeAsync(DateTimeOffset cutoff, int take, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<Order>> ListCancelledBeforeAsync(
+        DateTimeOffset cutoff, int take, CancellationToken cancellationToken)
     {
         IReadOnlyList<Order> cancelled = [.. orders.Values
             .Where(o => o.Status == OrderStatus.Cancelled && o.CancelledAt < cutoff)

@@ -30,7 +30,8 @@ public sealed class OrdersModule : IFeatureModule
 
         services.AddSingleton<IProductCatalog, ConfiguredProductCatalog>();
         services.AddOrderGates();
-        services.DescribeApiTag("Orders", "The caller's own orders: place one, list and read them, change a note, cancel.");
+        services.DescribeApiTag(
+            "Orders", "The caller's own orders: place one, list and read them, change a note, cancel.");
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, OrderPolicy>();
         services.AddRecurringJob(PurgeJobId, Cron.Hourly(), new PurgeCancelledOrdersCommand());
         services.AddValidationMessages(OrderMessages.Rules, OrderMessages.FieldNames);
@@ -50,14 +51,16 @@ public sealed class OrdersOptions
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan PurgeCancelledAfter { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>How long a confirmation waits for another run on the same order before it gives up and is retried.</summary>
+    /// <summary>How long a confirmation waits for another run on the same order before it gives up and is
+    /// retried.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan ConfirmationLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The SKUs that can be ordered (a stand-in for a product service).</summary>
     public IList<string> Catalog { get; } = [];
 
-    public IReadOnlyList<string> EffectiveCatalog => Catalog.Count > 0 ? [.. Catalog] : [.. Enumerable.Range(1, 10).Select(n => $"SKU-{n:000}")];
+    public IReadOnlyList<string> EffectiveCatalog =>
+        Catalog.Count > 0 ? [.. Catalog] : [.. Enumerable.Range(1, 10).Select(n => $"SKU-{n:000}")];
 }
 
 [OptionsValidator]

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace Template.Features.Orders;
 
-/// <summary>Which SKUs can be ordered. A stand-in for a product service: the list comes from <c>Orders:Catalog</c>.</summary>
+/// <summary>Which SKUs can be ordered. A stand-in for a product service: the list comes from
+/// <c>Orders:Catalog</c>.</summary>
 public interface IProductCatalog
 {
     ValueTask<bool> ExistsAsync(string sku, CancellationToken cancellationToken);
@@ -12,5 +13,6 @@ public sealed class ConfiguredProductCatalog(IOptions<OrdersOptions> options) : 
 {
     private readonly HashSet<string> skus = new(options.Value.EffectiveCatalog, StringComparer.Ordinal);
 
-    public ValueTask<bool> ExistsAsync(string sku, CancellationToken cancellationToken) => ValueTask.FromResult(skus.Contains(sku));
+    public ValueTask<bool> ExistsAsync(string sku, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(skus.Contains(sku));
 }

@@ -24,7 +24,8 @@ public sealed class RedisOrderStore(ServiceRedis redis) : IOrderStore
         var transaction = database.CreateTransaction();
         transaction.AddCondition(Condition.KeyNotExists(OrderKey(order.Id)));
         _ = transaction.HashSetAsync(OrderKey(order.Id), Fields(order));
-        _ = transaction.SortedSetAddAsync(OwnerIndex(order.OwnerId), order.Id.ToString(), order.PlacedAt.ToUnixTimeMilliseconds());
+        _ = transaction.SortedSetAddAsync(
+            OwnerIndex(order.OwnerId), order.Id.ToString(), order.PlacedAt.ToUnixTimeMilliseconds());
         IndexIfCancelled(transaction, order);
         if (!await transaction.ExecuteAsync() && !await AlreadyStoredAsync(order))
         {
@@ -47,7 +48,8 @@ public sealed class RedisOrderStore(ServiceRedis redis) : IOrderStore
         return await transaction.ExecuteAsync();
     }
 
-    public async ValueTask<(IReadOnlyList<Order> Items, int Total)> ListByOwnerAsync(string ownerId, int skip, int take, CancellationToken cancellationToken)
+    public async ValueTask<(IReadOnlyList<Order> Items, int Total)> ListByOwnerAsync(
+        string ownerId, int skip, int take, CancellationToken cancellationToken)
     {
         var index = OwnerIndex(ownerId);
         var total = await database.SortedSetLengthAsync(index);
@@ -55,10 +57,12 @@ public sealed class RedisOrderStore(ServiceRedis redis) : IOrderStore
         return (await LoadAsync(ids), (int)total);
     }
 
-    public async ValueTask<IReadOnlyList<Order>> ListCancelledBeforeAsync(DateTimeOffset cutoff, int take, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<Order>> ListCancelledBeforeAsync(
+        DateTimeOffset cutoff, int take, CancellationToken cancellationToken)
     {
         var ids = await database.SortedSetRangeByScoreAsync(
-            CancelledIndex, double.NegativeInfinity, cutoff.ToUnixTimeMilliseconds(), Exclude.Stop, SortOrder.Ascending, 0, take);
+            CancelledIndex, double.NegativeInfinity, cutoff.ToUnixTimeMilliseconds(), Exclude.Stop, SortOrder.Ascending,
+            0, take);
         return await LoadAsync(ids);
     }
 
@@ -77,14 +81,16 @@ public sealed class RedisOrderStore(ServiceRedis redis) : IOrderStore
     {
         var stored = await FindAsync(order.Id, CancellationToken.None);
         return stored is not null && stored.Version == order.Version
-            && string.Equals(stored.OwnerId, order.OwnerId, StringComparison.Ordinal) && stored.PlacedAt == order.PlacedAt;
+            && string.Equals(stored.OwnerId, order.OwnerId, StringComparison.Ordinal)
+                && stored.PlacedAt == order.PlacedAt;
     }
 
     private static void IndexIfCancelled(ITransaction transaction, Order order)
     {
         if (order.Status == OrderStatus.Cancelled && order.CancelledAt is { } cancelledAt)
         {
-            _ = transaction.SortedSetAddAsync(CancelledIndex, order.Id.ToString(), cancelledAt.ToUnixTimeMilliseconds());
+            _ = transaction.SortedSetAddAsync(
+                CancelledIndex, order.Id.ToString(), cancelledAt.ToUnixTimeMilliseconds());
         }
     }
 

@@ -6,7 +6,8 @@ namespace Template.Infrastructure.Areas;
 /// </summary>
 public interface IEndpoint
 {
-    /// <summary>Maps the routes of one use case: on the app, or on its area's group (<see cref="IEndpoint{TGroup}"/>).</summary>
+    /// <summary>Maps the routes of one use case: on the app, or on its area's group (<see
+    /// cref="IEndpoint{TGroup}"/>).</summary>
     static abstract void Map(IEndpointRouteBuilder app);
 }
 

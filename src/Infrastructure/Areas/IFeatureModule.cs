@@ -13,18 +13,21 @@ public interface IFeatureModule
 
 public static class FeatureModuleRegistration
 {
-    public static IServiceCollection AddFeatureModulesFrom(this IServiceCollection services, Assembly assembly, IConfiguration configuration)
+    public static IServiceCollection AddFeatureModulesFrom(
+        this IServiceCollection services, Assembly assembly, IConfiguration configuration)
     {
         TypeDiscovery.ForEachImplementation(
             assembly,
             typeof(IFeatureModule),
-            typeof(FeatureModuleRegistration).GetMethod(nameof(AddFeatureModule), BindingFlags.Public | BindingFlags.Static)!,
+            typeof(FeatureModuleRegistration).GetMethod(
+                nameof(AddFeatureModule), BindingFlags.Public | BindingFlags.Static)!,
             services,
             configuration);
         return services;
     }
 
-    public static IServiceCollection AddFeatureModule<TModule>(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddFeatureModule<TModule>(
+        this IServiceCollection services, IConfiguration configuration)
         where TModule : IFeatureModule
     {
         TModule.AddServices(services, configuration);

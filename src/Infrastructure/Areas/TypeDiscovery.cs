@@ -10,10 +10,12 @@ public static class TypeDiscovery
     /// that implements <paramref name="contract"/>, in a stable order. The contracts have static abstract
     /// members, so a generic method is how their implementations are reached.
     /// </summary>
-    public static void ForEachImplementation(Assembly assembly, Type contract, MethodInfo genericMethod, params object?[] arguments)
+    public static void ForEachImplementation(
+        Assembly assembly, Type contract, MethodInfo genericMethod, params object?[] arguments)
     {
         var implementations = assembly.GetTypes()
-            .Where(t => t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false } && contract.IsAssignableFrom(t))
+            .Where(t => t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false }
+                && contract.IsAssignableFrom(t))
             .OrderBy(t => t.FullName, StringComparer.Ordinal);
         foreach (var implementation in implementations)
         {

@@ -22,10 +22,12 @@ internal sealed class RedisCacheCounters(ServiceRedis redis) : ICacheCounters
 {
     private readonly StackExchange.Redis.IDatabase database = redis.Database("counters:");
 
-    public async ValueTask<long> IncrementAsync(string key, long by = 1, CancellationToken cancellationToken = default) =>
+    public async ValueTask<long> IncrementAsync(
+        string key, long by = 1, CancellationToken cancellationToken = default) =>
         await database.StringIncrementAsync(key, by);
 
-    public async ValueTask<long> DecrementAsync(string key, long by = 1, CancellationToken cancellationToken = default) =>
+    public async ValueTask<long> DecrementAsync(
+        string key, long by = 1, CancellationToken cancellationToken = default) =>
         await database.StringDecrementAsync(key, by);
 
     public async ValueTask<long> GetAsync(string key, CancellationToken cancellationToken = default)

@@ -20,7 +20,8 @@ public sealed class CacheOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan FailSafeThrottleDuration { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>After a Redis error, how long the cache keeps to its in-process level before trying Redis again.</summary>
+    /// <summary>After a Redis error, how long the cache keeps to its in-process level before trying Redis
+    /// again.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan RedisCircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(2);
 }

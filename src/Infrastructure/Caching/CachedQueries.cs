@@ -19,7 +19,8 @@ public interface ICachedQuery
     bool SharedAcrossCallers => false;
 }
 
-/// <summary>A command whose success makes cached answers tagged with <see cref="InvalidatesCacheTags"/> stale.</summary>
+/// <summary>A command whose success makes cached answers tagged with <see cref="InvalidatesCacheTags"/>
+/// stale.</summary>
 public interface IInvalidatesCache
 {
     IReadOnlyCollection<string> InvalidatesCacheTags { get; }

@@ -17,11 +17,13 @@ namespace Template.Infrastructure.Caching;
 /// </summary>
 public static class CachingSetup
 {
-    public static IServiceCollection AddCaching(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
+    public static IServiceCollection AddCaching(
+        this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
     {
         services.AddSettings<CacheOptions, CacheValidator>(CacheOptions.Section);
 
-        var cachePrefix = (configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions()).KeyPrefix + "cache";
+        var redis = configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions();
+        var cachePrefix = redis.KeyPrefix + "cache";
         var fusion = services.AddFusionCache()
             .WithOptions(options =>
             {
@@ -44,7 +46,9 @@ public static class CachingSetup
                 entry.AllowBackgroundBackplaneOperations = false;
             })
             // Fields included so that value tuples, which FusionCache stores in its envelopes, round-trip.
-            .WithSerializer(new FusionCacheSystemTextJsonSerializer(new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { IncludeFields = true }));
+            .WithSerializer(new FusionCacheSystemTextJsonSerializer(
+                new System.Text.Json.JsonSerializerOptions(
+                    System.Text.Json.JsonSerializerDefaults.Web) { IncludeFields = true }));
 
         if (backends.UsesRedis)
         {
@@ -52,15 +56,18 @@ public static class CachingSetup
                 .WithCacheKeyPrefix(cachePrefix + ":")
                 .WithDistributedCache(provider => new RedisCache(Options.Create(new RedisCacheOptions
                 {
-                    ConnectionMultiplexerFactory = () => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>()),
+                    ConnectionMultiplexerFactory = () =>
+                        Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>()),
                 })))
                 .WithBackplane(provider => new RedisBackplane(Options.Create(new RedisBackplaneOptions
                 {
-                    ConnectionMultiplexerFactory = () => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>()),
+                    ConnectionMultiplexerFactory = () =>
+                        Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>()),
                 })));
             services.AddSingleton<ICacheCounters, RedisCacheCounters>();
             services.AddSingleton<IDistributedLockProvider>(provider =>
-                new RedisDistributedSynchronizationProvider(provider.GetRequiredService<ServiceRedis>().Database("locks:")));
+                new RedisDistributedSynchronizationProvider(
+                    provider.GetRequiredService<ServiceRedis>().Database("locks:")));
         }
         else
         {

@@ -39,7 +39,8 @@ public static partial class BindingErrors
             // A null where the member is declared non-nullable (JsonOptions respect the annotations).
             if (NullRefused().IsMatch(json.Message))
             {
-                return One(path, NotNullCode, ValidationSetup.Message(nameof(NotNullValidator<object, object>), path, []));
+                return One(
+                    path, NotNullCode, ValidationSetup.Message(nameof(NotNullValidator<object, object>), path, []));
             }
 
             return One(path, WrongTypeCode, TypeMessage(path, TypeAt(http, json.Path ?? "$"), JsonOptions(http)));
@@ -48,10 +49,12 @@ public static partial class BindingErrors
         if (FailedParameter().Match(exception.Message) is { Success: true } failed)
         {
             var name = AsSent(http, failed.Groups["name"].Value);
-            return One(name, WrongTypeCode, TypeMessage(name, TypeNamed(failed.Groups["type"].Value), JsonOptions(http)));
+            return One(
+                name, WrongTypeCode, TypeMessage(name, TypeNamed(failed.Groups["type"].Value), JsonOptions(http)));
         }
 
-        if (MissingParameter().Match(exception.Message) is { Success: true } missing && missing.Groups["source"].Value != "body")
+        if (MissingParameter().Match(exception.Message) is { Success: true } missing
+            && missing.Groups["source"].Value != "body")
         {
             var name = AsSent(http, missing.Groups["name"].Value);
             return One(name, RequiredCode, ValidationSetup.Message(RequiredCode, name, []));
@@ -68,7 +71,8 @@ public static partial class BindingErrors
         new(new Dictionary<string, string[]>(StringComparer.Ordinal) { [key] = [message] },
             new Dictionary<string, string[]>(StringComparer.Ordinal) { [key] = [code] });
 
-    /// <summary>The .NET type the body's JSON path leads to, found through the same contracts the binder used.</summary>
+    /// <summary>The .NET type the body's JSON path leads to, found through the same contracts the binder
+    /// used.</summary>
     private static Type? TypeAt(HttpContext http, string path)
     {
         // The exception handler runs with the endpoint cleared; its feature keeps the one that failed.
@@ -90,8 +94,12 @@ public static partial class BindingErrors
             }
             else
             {
-                var name = segment.Groups["name"].Success ? segment.Groups["name"].Value : segment.Groups["quoted"].Value.Replace("''", "'", StringComparison.Ordinal);
-                var comparison = options.PropertyNameCaseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+                var name = segment.Groups["name"].Success
+                    ? segment.Groups["name"].Value
+                    : segment.Groups["quoted"].Value.Replace("''", "'", StringComparison.Ordinal);
+                var comparison = options.PropertyNameCaseInsensitive
+                    ? StringComparison.OrdinalIgnoreCase
+                    : StringComparison.Ordinal;
                 type = info.Kind == JsonTypeInfoKind.Object
                     ? info.Properties.FirstOrDefault(p => string.Equals(p.Name, name, comparison))?.PropertyType
                     : null;
@@ -107,7 +115,8 @@ public static partial class BindingErrors
     }
 
     private static JsonSerializerOptions JsonOptions(HttpContext http) =>
-        http.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        http.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()
+            .Value.SerializerOptions;
 
     // The binder names an [AsParameters] member by its .NET name (Page); the client sent page, or PAGE.
     private static string AsSent(HttpContext http, string name)
@@ -147,7 +156,8 @@ public static partial class BindingErrors
         if (type is not null && type.IsEnum)
         {
             // Named as the service writes them, whatever naming policy its enum converter has.
-            var values = Enum.GetValues(type).Cast<object>().Select(v => JsonSerializer.Serialize(v, type, options).Trim('"'));
+            var values =
+                Enum.GetValues(type).Cast<object>().Select(v => JsonSerializer.Serialize(v, type, options).Trim('"'));
             return ValidationSetup.Message("type.enum", name, [("Values", string.Join(", ", values))]);
         }
 
@@ -164,8 +174,11 @@ public static partial class BindingErrors
             TypeCode.String => ValidationSetup.Message("type.string", name, []),
             TypeCode.DateTime => ValidationSetup.Message("type.date", name, []),
             _ when type == typeof(Guid) => ValidationSetup.Message("uuid", name, []),
-            _ when type == typeof(DateTimeOffset) || type == typeof(DateOnly) => ValidationSetup.Message("type.date", name, []),
-            _ when type is not null && type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) => ValidationSetup.Message("type.array", name, []),
+            _ when type == typeof(DateTimeOffset) || type == typeof(DateOnly) =>
+                ValidationSetup.Message("type.date", name, []),
+            _ when type is not null && type != typeof(string)
+                && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) =>
+                ValidationSetup.Message("type.array", name, []),
             _ when type is not null && type.IsClass => ValidationSetup.Message("type.object", name, []),
             _ => ValidationSetup.Message("type.value", name, []),
         };
@@ -177,7 +190,8 @@ public static partial class BindingErrors
     [GeneratedRegex("doesn't allow (?:setting |getting )?null values")]
     private static partial Regex NullRefused();
 
-    [GeneratedRegex("""^Failed to bind parameter "(?<type>\S+) (?<name>[^"]+)" from ".*"\.$""", RegexOptions.Singleline)]
+    [GeneratedRegex(
+        """^Failed to bind parameter "(?<type>\S+) (?<name>[^"]+)" from ".*"\.$""", RegexOptions.Singleline)]
     private static partial Regex FailedParameter();
 
     [GeneratedRegex("""^Required parameter "(?<type>\S+) (?<name>[^"]+)" was not provided from (?<source>[^.]+)\.$""")]

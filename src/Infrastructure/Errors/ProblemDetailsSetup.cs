@@ -39,13 +39,17 @@ public static class ProblemDetailsSetup
     {
         StatusCodes.Status404NotFound when http.Features.Get<IEndpointFeature>()?.Endpoint is null =>
             $"No endpoint matches {http.Request.Path}.",
-        StatusCodes.Status405MethodNotAllowed => $"The method {http.Request.Method} is not allowed on {http.Request.Path}.",
+        StatusCodes.Status405MethodNotAllowed =>
+            $"The method {http.Request.Method} is not allowed on {http.Request.Path}.",
         StatusCodes.Status413PayloadTooLarge =>
-            $"The request body exceeds the limit of {http.RequestServices.GetRequiredService<IOptions<HttpLimitsOptions>>().Value.MaxRequestBodyBytes} bytes.",
+            $"The request body exceeds the limit of {MaxRequestBodyBytes(http)} bytes.",
         StatusCodes.Status415UnsupportedMediaType =>
             $"The Content-Type '{http.Request.ContentType}' is not accepted here; send the body as application/json.",
         _ => null,
     };
+
+    private static long MaxRequestBodyBytes(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IOptions<HttpLimitsOptions>>().Value.MaxRequestBodyBytes;
 
     public static IApplicationBuilder UseProblemResponses(this IApplicationBuilder app)
     {

@@ -15,7 +15,8 @@ public sealed partial class ProblemExceptionHandler(
     IOptions<RequestValidationOptions> validation,
     ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(
+        HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var bodyPresent = httpContext.Request.ContentLength != 0
             && (httpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true);
@@ -76,19 +77,29 @@ public sealed partial class ProblemExceptionHandler(
             validation.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
         {
             Status = validationStatus,
-            Type = validationStatus == StatusCodes.Status422UnprocessableEntity ? ProblemTypes.UnprocessableContent : ProblemTypes.BadRequest,
+            Type = validationStatus == StatusCodes.Status422UnprocessableEntity
+                ? ProblemTypes.UnprocessableContent
+                : ProblemTypes.BadRequest,
             Title = "One or more validation errors occurred.",
             Detail = Summarise(validation.Errors),
             Extensions = { ["codes"] = validation.Codes },
         },
-        UnauthenticatedException e => Problem(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "Unauthorized", e.Message),
-        // The reason (token missing, of another user, cross-site) tells a developer what to fix and an attacker nothing new.
-        Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException e => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Csrf, "Forbidden",
+        UnauthenticatedException e =>
+            Problem(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "Unauthorized", e.Message),
+        // The reason (token missing, of another user, cross-site) tells a developer what to fix and an attacker nothing
+        // new.
+        Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException e => Problem(
+            StatusCodes.Status403Forbidden,
+            ProblemTypes.Csrf,
+            "Forbidden",
             $"The request lacks a valid antiforgery (CSRF) token. {e.Message}"),
         ForbiddenException e => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden", e.Message),
         NotFoundException e => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not Found", e.Message),
         ConflictException e => Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Conflict", e.Message),
-        PreconditionFailedException e => Problem(StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "Precondition Failed", e.Message),
+        PreconditionFailedException e =>
+            Problem(
+                StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "Precondition Failed",
+                e.Message),
         BadHttpRequestException e => FromBadRequest(e, bodyPresent),
         _ when IsBackendUnavailable(exception) => Problem(
             StatusCodes.Status503ServiceUnavailable,
@@ -97,7 +108,10 @@ public sealed partial class ProblemExceptionHandler(
             "A backend the service depends on is unreachable. Retry shortly."),
         // A client that went away is not a server error; nothing is left to answer.
         OperationCanceledException => null,
-        _ => Problem(StatusCodes.Status500InternalServerError, ProblemTypes.InternalServerError, "An unexpected error occurred.", null),
+        _ =>
+            Problem(
+                StatusCodes.Status500InternalServerError, ProblemTypes.InternalServerError,
+                "An unexpected error occurred.", null),
     };
 
     private static ProblemDetails FromBadRequest(BadHttpRequestException exception, bool bodyPresent)
@@ -115,7 +129,8 @@ public sealed partial class ProblemExceptionHandler(
     // message names the position; the binder's would name .NET types, so it is not passed on.
     private static string Describe(BadHttpRequestException exception, bool bodyPresent) => exception switch
     {
-        { StatusCode: StatusCodes.Status400BadRequest } when !bodyPresent => "The request body is empty; a JSON body is required.",
+        { StatusCode: StatusCodes.Status400BadRequest } when !bodyPresent =>
+            "The request body is empty; a JSON body is required.",
         { InnerException: JsonException json } => $"The request body is not valid JSON: {json.Message}",
         { StatusCode: StatusCodes.Status400BadRequest } => "The request could not be read.",
         _ => exception.Message,
@@ -130,7 +145,8 @@ public sealed partial class ProblemExceptionHandler(
     private const string RetryAfterSeconds = "5";
 
     // Redis errors reach here directly or wrapped (e.g. by the job client), so the chain is searched.
-    /// <summary>Whether <paramref name="exception"/> (or one it wraps) says Redis is unreachable: a 503, not a 500.</summary>
+    /// <summary>Whether <paramref name="exception"/> (or one it wraps) says Redis is unreachable: a 503, not a
+    /// 500.</summary>
     public static bool IsBackendUnavailable(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
@@ -147,9 +163,11 @@ public sealed partial class ProblemExceptionHandler(
     private static ProblemDetails Problem(int status, string type, string title, string? detail) =>
         new() { Status = status, Type = type, Title = title, Detail = detail };
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled exception while processing {Method} {Path}")]
+    [LoggerMessage(
+        EventId = 1, Level = LogLevel.Error, Message = "Unhandled exception while processing {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Backend unavailable while processing {Method} {Path}")]
+    [LoggerMessage(
+        EventId = 2, Level = LogLevel.Warning, Message = "Backend unavailable while processing {Method} {Path}")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string method, PathString path);
 }

@@ -7,7 +7,8 @@ public static class ProblemTypes
     public const string Unauthorized = "https://tools.ietf.org/html/rfc9110#section-15.5.2";
     public const string Forbidden = "https://tools.ietf.org/html/rfc9110#section-15.5.4";
 
-    /// <summary>A cookie-authenticated or form request without a valid antiforgery token (a 403 of its own kind).</summary>
+    /// <summary>A cookie-authenticated or form request without a valid antiforgery token (a 403 of its own
+    /// kind).</summary>
     public const string Csrf = "urn:problem-type:csrf";
     public const string NotFound = "https://tools.ietf.org/html/rfc9110#section-15.5.5";
     public const string MethodNotAllowed = "https://tools.ietf.org/html/rfc9110#section-15.5.6";

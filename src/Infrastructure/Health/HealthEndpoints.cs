@@ -19,7 +19,9 @@ public static class HealthEndpoints
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
             .ExcludeFromDescription()
             .DisableRateLimiting();
-        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
+        app.MapHealthChecks(
+            ReadyPath,
+            new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
             .ExcludeFromDescription()
             .DisableRateLimiting();
         return app;
@@ -41,6 +43,7 @@ public static class HealthEndpoints
 
 public sealed record HealthResponse(string Status, double DurationMs, IReadOnlyDictionary<string, string> Checks);
 
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(
+    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(HealthResponse))]
 internal sealed partial class HealthJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -18,7 +18,8 @@ public sealed class AddressRanges
 
     public IReadOnlyList<System.Net.IPNetwork> Networks { get; }
 
-    public static bool IsAddressOrNetwork(string entry) => IPAddress.TryParse(entry, out _) || System.Net.IPNetwork.TryParse(entry, out _);
+    public static bool IsAddressOrNetwork(string entry) =>
+        IPAddress.TryParse(entry, out _) || System.Net.IPNetwork.TryParse(entry, out _);
 
     /// <summary>Splits entries that passed <see cref="IsAddressOrNetwork"/> into addresses and networks.</summary>
     public static AddressRanges Parse(IEnumerable<string> entries)
@@ -40,7 +41,8 @@ public sealed class AddressRanges
         return new AddressRanges([.. addresses], [.. networks]);
     }
 
-    /// <summary>Whether <paramref name="address"/> is listed or inside a listed network; an IPv4 address and its IPv6-mapped form are one.</summary>
+    /// <summary>Whether <paramref name="address"/> is listed or inside a listed network; an IPv4 address and its
+    /// IPv6-mapped form are one.</summary>
     public bool Contains(IPAddress? address)
     {
         if (address is null)

@@ -2,15 +2,18 @@ using Microsoft.Extensions.Options;
 
 namespace Template.Infrastructure.Http;
 
-/// <summary>Which browser origins may call the API (<c>Cors</c> section). Empty (the default): none but the service's own.</summary>
+/// <summary>Which browser origins may call the API (<c>Cors</c> section). Empty (the default): none but the service's
+/// own.</summary>
 public sealed class CorsAllowListOptions
 {
     public const string Section = "Cors";
 
-    /// <summary>Origins such as <c>https://app.example.com</c>; <c>*</c> for any, which is refused with credentials.</summary>
+    /// <summary>Origins such as <c>https://app.example.com</c>; <c>*</c> for any, which is refused with
+    /// credentials.</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
-    /// <summary>Let those origins send cookies; only for origins that are trusted as much as the service itself.</summary>
+    /// <summary>Let those origins send cookies; only for origins that are trusted as much as the service
+    /// itself.</summary>
     public bool AllowCredentials { get; set; }
 
     public TimeSpan PreflightMaxAge { get; set; } = TimeSpan.FromMinutes(10);
@@ -28,10 +31,12 @@ public static class CorsSetup
             .Validate(c => !(c.AllowCredentials && c.AllowedOrigins.Contains("*")),
                 "Cors:AllowedOrigins must list origins, not '*', while Cors:AllowCredentials is true.")
             .Validate(c => c.AllowedOrigins.TrueForAll(IsOrigin),
-                "Cors:AllowedOrigins holds an entry that is not an origin such as https://app.example.com (scheme, host and port only).")
+                "Cors:AllowedOrigins holds an entry that is not an origin such as https://app.example.com "
+                + "(scheme, host and port only).")
             .ValidateOnStart();
         services.AddCors();
-        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<CorsAllowListOptions>>((cors, allowList) =>
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
+            .Configure<IOptions<CorsAllowListOptions>>((cors, allowList) =>
             cors.AddDefaultPolicy(policy =>
             {
                 var origins = allowList.Value.AllowedOrigins;
@@ -44,7 +49,8 @@ public static class CorsSetup
                     policy.WithOrigins([.. origins]);
                 }
 
-                policy.WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete)
+                policy.WithMethods(
+                    HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete)
                     .WithHeaders("Authorization", "Content-Type", "Accept-Language", "If-Match", "X-XSRF-TOKEN")
                     .WithExposedHeaders(Exposed)
                     .SetPreflightMaxAge(allowList.Value.PreflightMaxAge);
@@ -58,7 +64,8 @@ public static class CorsSetup
 
     public static IApplicationBuilder UseCorsAllowList(this IApplicationBuilder app)
     {
-        return app.ApplicationServices.GetRequiredService<IOptions<CorsAllowListOptions>>().Value.AllowedOrigins.Count > 0 ? app.UseCors() : app;
+        var allowList = app.ApplicationServices.GetRequiredService<IOptions<CorsAllowListOptions>>().Value;
+        return allowList.AllowedOrigins.Count > 0 ? app.UseCors() : app;
     }
 
     private static bool IsOrigin(string entry) =>

@@ -3,14 +3,16 @@ using Microsoft.Extensions.Options;
 
 namespace Template.Infrastructure.Http;
 
-/// <summary>Proxies whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> are believed (<c>ForwardedHeaders</c> section).</summary>
+/// <summary>Proxies whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> are believed (<c>ForwardedHeaders</c>
+/// section).</summary>
 public sealed class ProxyOptions
 {
     public const string Section = "ForwardedHeaders";
 
     /// <summary>
     /// Addresses (<c>10.0.0.5</c>) or networks (<c>10.0.0.0/8</c>) of the proxies in front of the service. Empty (the
-    /// default): forwarded headers are ignored and the client is the TCP peer, so a caller cannot choose its own address.
+    /// default): forwarded headers are ignored and the client is the TCP peer, so a caller cannot choose its own
+    /// address.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 }
@@ -23,7 +25,8 @@ public static class ForwardedHeadersSetup
             .Bind(configuration.GetSection(ProxyOptions.Section))
             .Validate(
                 proxies => proxies.TrustedProxies.TrueForAll(AddressRanges.IsAddressOrNetwork),
-                "ForwardedHeaders:TrustedProxies holds an entry that is neither an IP address nor a network such as 10.0.0.0/8.")
+                "ForwardedHeaders:TrustedProxies holds an entry that is neither an IP address nor a network "
+                + "such as 10.0.0.0/8.")
             .ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>
         {

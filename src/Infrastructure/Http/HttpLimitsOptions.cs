@@ -24,7 +24,8 @@ public sealed class HttpLimitsOptions
     [Range(1, 1000)]
     public int MaxRequestHeaderCount { get; set; } = 100;
 
-    /// <summary>Time a client has to send all request headers; a slow sender is cut off. Default 15 s (Kestrel's is 30 s).</summary>
+    /// <summary>Time a client has to send all request headers; a slow sender is cut off. Default 15 s (Kestrel's is 30
+    /// s).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -39,7 +40,8 @@ public sealed class HttpLimitsOptions
     [Range(1, 1 << 20)]
     public double MinDataRateBytesPerSecond { get; set; } = 240;
 
-    /// <summary>Open connections per instance; more wait in the accept queue. Default 10 000 (Kestrel: unlimited).</summary>
+    /// <summary>Open connections per instance; more wait in the accept queue. Default 10 000 (Kestrel:
+    /// unlimited).</summary>
     [Range(1, 1_000_000)]
     public long MaxConcurrentConnections { get; set; } = 10_000;
 }

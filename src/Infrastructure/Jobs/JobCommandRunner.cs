@@ -15,7 +15,8 @@ public sealed class JobCommandRunner(ISender sender, ScopeCaller caller)
 
     private static readonly ActivitySource Source = new(TelemetryName);
     private static readonly Meter Meter = new(TelemetryName);
-    private static readonly Counter<long> Runs = Meter.CreateCounter<long>("jobs.runs", description: "Queued commands run by this instance, by command and outcome.");
+    private static readonly Counter<long> Runs = Meter.CreateCounter<long>(
+        "jobs.runs", description: "Queued commands run by this instance, by command and outcome.");
 
     // Hangfire passes its shutdown token for the CancellationToken parameter, so a stopping worker
     // cancels the command and the job is queued again.

@@ -11,11 +11,13 @@ namespace Template.Infrastructure.Jobs;
 /// </summary>
 public interface IJobDispatcher
 {
-    /// <summary>Queues <paramref name="command"/> to run as soon as a worker of <paramref name="queue"/> is free. Returns the job id.</summary>
+    /// <summary>Queues <paramref name="command"/> to run as soon as a worker of <paramref name="queue"/> is free.
+    /// Returns the job id.</summary>
     string Enqueue<TCommand>(TCommand command, string queue = JobQueues.Default)
         where TCommand : ICommand;
 
-    /// <summary>Queues <paramref name="command"/> to run once <paramref name="delay"/> has passed. Returns the job id.</summary>
+    /// <summary>Queues <paramref name="command"/> to run once <paramref name="delay"/> has passed. Returns the job
+    /// id.</summary>
     string Schedule<TCommand>(TCommand command, TimeSpan delay, string queue = JobQueues.Default)
         where TCommand : ICommand;
 }

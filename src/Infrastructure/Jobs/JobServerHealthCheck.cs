@@ -5,9 +5,11 @@ using Microsoft.Extensions.Options;
 namespace Template.Infrastructure.Jobs;
 
 /// <summary>Ready when job storage answers and this instance's workers have sent a recent heartbeat.</summary>
-internal sealed class JobServerHealthCheck(JobStorage storage, IOptions<JobsOptions> options, TimeProvider clock) : IHealthCheck
+internal sealed class JobServerHealthCheck(JobStorage storage, IOptions<JobsOptions> options, TimeProvider clock)
+    : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {

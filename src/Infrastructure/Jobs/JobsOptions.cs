@@ -57,7 +57,8 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan FetchPollInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long a stopping instance lets running jobs finish; the ones still running are queued again.</summary>
+    /// <summary>How long a stopping instance lets running jobs finish; the ones still running are queued
+    /// again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -80,7 +81,12 @@ public sealed class JobsOptions
     /// <summary>The configured queues, or the defaults when none are configured.</summary>
     public IReadOnlyList<JobQueueOptions> EffectiveQueues => Queues.Count > 0
         ? [.. Queues]
-        : [new() { Name = JobQueues.Critical, Workers = 2 }, new() { Name = JobQueues.Default, Workers = 5 }, new() { Name = JobQueues.Low, Workers = 1 }];
+        :
+        [
+            new() { Name = JobQueues.Critical, Workers = 2 },
+            new() { Name = JobQueues.Default, Workers = 5 },
+            new() { Name = JobQueues.Low, Workers = 1 },
+        ];
 }
 
 public sealed class JobQueueOptions
@@ -90,7 +96,8 @@ public sealed class JobQueueOptions
     public int Workers { get; set; } = 1;
 }
 
-/// <summary>Retries with exponential back-off (<c>Jobs:Retry</c> section): BaseDelay, 2×, 4×… capped at MaxDelay, then the Failed state.</summary>
+/// <summary>Retries with exponential back-off (<c>Jobs:Retry</c> section): BaseDelay, 2×, 4×… capped at MaxDelay, then
+/// the Failed state.</summary>
 public sealed class JobRetryOptions : IValidatableObject
 {
     public const string Section = "Jobs:Retry";
@@ -108,7 +115,8 @@ public sealed class JobRetryOptions : IValidatableObject
     {
         if (MaxDelay < BaseDelay)
         {
-            yield return new ValidationResult("Jobs:Retry:MaxDelay must not be shorter than Jobs:Retry:BaseDelay.", [nameof(MaxDelay)]);
+            yield return new ValidationResult(
+                "Jobs:Retry:MaxDelay must not be shorter than Jobs:Retry:BaseDelay.", [nameof(MaxDelay)]);
         }
     }
 
@@ -146,7 +154,8 @@ internal sealed partial class JobsOptionsValidator : IValidateOptions<JobsOption
         {
             if (!QueueName().IsMatch(queues[i].Name))
             {
-                failures.Add($"Jobs:Queues:{i}:Name '{queues[i].Name}' must be lower-case letters, digits or '_' (at most 50).");
+                failures.Add(
+                    $"Jobs:Queues:{i}:Name '{queues[i].Name}' must be lower-case letters, digits or '_' (at most 50).");
             }
 
             if (queues[i].Workers is < 1 or > 100)
@@ -155,7 +164,8 @@ internal sealed partial class JobsOptionsValidator : IValidateOptions<JobsOption
             }
         }
 
-        var duplicates = queues.GroupBy(q => q.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var duplicates =
+            queues.GroupBy(q => q.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
         {
             failures.Add($"Jobs:Queues names a queue more than once: {string.Join(", ", duplicates)}.");
@@ -163,7 +173,8 @@ internal sealed partial class JobsOptionsValidator : IValidateOptions<JobsOption
 
         if (options.ServerTimeout <= options.HeartbeatInterval)
         {
-            failures.Add("Jobs:ServerTimeout must be longer than Jobs:HeartbeatInterval, or live workers are taken for dead.");
+            failures.Add(
+                "Jobs:ServerTimeout must be longer than Jobs:HeartbeatInterval, or live workers are taken for dead.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -23,10 +23,12 @@ public static class JobsSetup
 
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
-    /// <summary>How this instance's job servers are named, so its health check can find them among all instances'.</summary>
+    /// <summary>How this instance's job servers are named, so its health check can find them among all
+    /// instances'.</summary>
     internal static readonly string ThisInstanceServerPrefix = $"{Environment.MachineName}:{Environment.ProcessId}:";
 
-    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
+    public static IServiceCollection AddJobs(
+        this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
     {
         services.AddSettings<JobsOptions, JobsAnnotationsValidator>(JobsOptions.Section);
         services.AddSettings<JobRetryOptions, JobRetryValidator>(JobRetryOptions.Section);
@@ -35,12 +37,17 @@ public static class JobsSetup
         // Registered before AddHangfire, whose TryAdd calls would otherwise fall back to static globals.
         services.AddSingleton<JobStorage>(provider =>
         {
-            JobStorage storage = backends.UsesRedis ? CreateRedisStorage(provider) : new InMemoryStorage(new InMemoryStorageOptions());
-            storage.JobExpirationTimeout = provider.GetRequiredService<IOptions<JobsOptions>>().Value.FinishedJobRetention;
+            JobStorage storage = backends.UsesRedis
+                ? CreateRedisStorage(provider)
+                : new InMemoryStorage(new InMemoryStorageOptions());
+            storage.JobExpirationTimeout =
+                provider.GetRequiredService<IOptions<JobsOptions>>().Value.FinishedJobRetention;
             return storage;
         });
-        services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
-        services.AddSingleton<IJobFilterProvider>(provider => CreateFilters(provider.GetRequiredService<IOptions<JobRetryOptions>>().Value));
+        services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(
+            provider.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<IJobFilterProvider>(provider => CreateFilters(
+            provider.GetRequiredService<IOptions<JobRetryOptions>>().Value));
         services.AddHangfire((provider, hangfire) =>
         {
             HangfireLogging.Instance.Follow(provider.GetRequiredService<ILoggerFactory>());
@@ -62,19 +69,26 @@ public static class JobsSetup
         return services;
     }
 
-    /// <summary>How jobs are written to storage; every process that queues or runs the service's jobs must agree.</summary>
+    /// <summary>How jobs are written to storage; every process that queues or runs the service's jobs must
+    /// agree.</summary>
     internal static IGlobalConfiguration ConfigureSerialization(IGlobalConfiguration hangfire) => hangfire
         .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
         .UseSimpleAssemblyNameTypeSerializer()
         .UseRecommendedSerializerSettings(json => json.ContractResolver = new CommandContractResolver());
 
-    /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, behind the <c>jobs.dashboard</c> gate, in every environment.</summary>
+    /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, behind the <c>jobs.dashboard</c> gate, in every
+    /// environment.</summary>
     public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder app)
     {
         app.MapHangfireDashboardWithAuthorizationPolicy(
                 DashboardGate,
                 DashboardPath,
-                new DashboardOptions { DashboardTitle = "Jobs", DisplayStorageConnectionString = false, AppPath = null })
+                new DashboardOptions
+                {
+                    DashboardTitle = "Jobs",
+                    DisplayStorageConnectionString = false,
+                    AppPath = null,
+                })
             .ExcludeFromDescription();
         return app;
     }

@@ -13,10 +13,12 @@ public static class RecurringJobRegistration
     /// Declares <paramref name="command"/> to run on <paramref name="cron"/> (UTC). Every instance that runs
     /// workers registers it at start-up; Hangfire keeps one schedule per id however many instances do.
     /// </summary>
-    public static IServiceCollection AddRecurringJob<TCommand>(this IServiceCollection services, string id, string cron, TCommand command, string queue = JobQueues.Low)
+    public static IServiceCollection AddRecurringJob<TCommand>(
+        this IServiceCollection services, string id, string cron, TCommand command, string queue = JobQueues.Low)
         where TCommand : ICommand
     {
-        services.AddSingleton(new RecurringJobDefinition(id, cron, queue, () => HangfireJobDispatcher.JobFor(command, queue)));
+        services.AddSingleton(new RecurringJobDefinition(
+            id, cron, queue, () => HangfireJobDispatcher.JobFor(command, queue)));
         return services;
     }
 }
@@ -47,7 +49,9 @@ internal sealed partial class RecurringJobRegistrar(
             {
                 foreach (var definition in definitions)
                 {
-                    manager.AddOrUpdate(definition.Id, definition.CreateJob(), definition.Cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+                    manager.AddOrUpdate(
+                        definition.Id, definition.CreateJob(), definition.Cron,
+                        new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
                 }
 
                 return;
@@ -64,6 +68,9 @@ internal sealed partial class RecurringJobRegistrar(
         }
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Could not register the recurring jobs; retrying in {DelaySeconds} s")]
+    [LoggerMessage(
+        EventId = 300,
+        Level = LogLevel.Warning,
+        Message = "Could not register the recurring jobs; retrying in {DelaySeconds} s")]
     private static partial void LogRegistrationFailed(ILogger logger, Exception exception, double delaySeconds);
 }

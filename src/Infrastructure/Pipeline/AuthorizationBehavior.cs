@@ -39,7 +39,8 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(IServiceProvider 
             services.GetRequiredService<IAuthorizationPolicyProvider>(), Requirements);
         if (policy is not null)
         {
-            var result = await services.GetRequiredService<IAuthorizationService>().AuthorizeAsync(user, message, policy);
+            var result =
+                await services.GetRequiredService<IAuthorizationService>().AuthorizeAsync(user, message, policy);
             if (!result.Succeeded)
             {
                 var reasons = result.Failure?.FailureReasons.Select(r => r.Message).ToArray() ?? [];

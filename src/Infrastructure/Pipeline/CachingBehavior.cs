@@ -27,7 +27,9 @@ public sealed class CachingBehavior<TMessage, TResponse>(IServiceProvider servic
             var key = query.SharedAcrossCallers
                 ? $"shared:{query.CacheKey}"
                 : $"caller:{caller.Id ?? "anonymous"}:{query.CacheKey}";
-            var options = query.CacheDuration is { } duration ? new HybridCacheEntryOptions { Expiration = duration } : null;
+            var options = query.CacheDuration is { } duration
+                ? new HybridCacheEntryOptions { Expiration = duration }
+                : null;
             return services.GetRequiredService<HybridCache>().GetOrCreateAsync(
                 key,
                 (next, message),
@@ -37,7 +39,9 @@ public sealed class CachingBehavior<TMessage, TResponse>(IServiceProvider servic
                 cancellationToken);
         }
 
-        return InvalidatesCache ? HandleThenInvalidateAsync(message, next, cancellationToken) : next(message, cancellationToken);
+        return InvalidatesCache
+            ? HandleThenInvalidateAsync(message, next, cancellationToken)
+            : next(message, cancellationToken);
     }
 
     private async ValueTask<TResponse> HandleThenInvalidateAsync(

@@ -9,7 +9,8 @@ namespace Template.Infrastructure.Pipeline;
 /// </summary>
 public interface INormalizable<out TSelf>
 {
-    /// <summary>The same request with its values normalized. Must not fail: invalid values are the validator's to report.</summary>
+    /// <summary>The same request with its values normalized. Must not fail: invalid values are the validator's to
+    /// report.</summary>
     TSelf Normalize();
 }
 

@@ -32,7 +32,8 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
     }
 }
 
-/// <summary>Runs validators as the pipeline does; endpoints that validate outside a mediator request use it too.</summary>
+/// <summary>Runs validators as the pipeline does; endpoints that validate outside a mediator request use it
+/// too.</summary>
 public static class RequestValidation
 {
     private static readonly ConcurrentDictionary<Type, bool> AsyncValidators = new();

@@ -11,7 +11,8 @@ public enum RateLimitKind
     /// <summary><c>PermitLimit</c> requests in any <c>Window</c>.</summary>
     SlidingWindow,
 
-    /// <summary>A bucket of <c>PermitLimit</c> tokens, <c>TokensPerPeriod</c> added every <c>ReplenishmentPeriod</c>.</summary>
+    /// <summary>A bucket of <c>PermitLimit</c> tokens, <c>TokensPerPeriod</c> added every
+    /// <c>ReplenishmentPeriod</c>.</summary>
     TokenBucket,
 
     /// <summary>At most <c>PermitLimit</c> requests in flight at once.</summary>
@@ -37,7 +38,8 @@ public sealed class RateLimitPolicyOptions
 
     public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a refused caller should wait at least: what <c>Retry-After</c> says when the limiter does not.</summary>
+    /// <summary>How long a refused caller should wait at least: what <c>Retry-After</c> says when the limiter does
+    /// not.</summary>
     public TimeSpan RetryPeriod => Kind switch
     {
         RateLimitKind.FixedWindow => Window,
@@ -83,7 +85,8 @@ public sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiting
 
             var wrong = policy.Kind switch
             {
-                RateLimitKind.FixedWindow or RateLimitKind.SlidingWindow when policy.Window < TimeSpan.FromMilliseconds(100)
+                RateLimitKind.FixedWindow or RateLimitKind.SlidingWindow
+                    when policy.Window < TimeSpan.FromMilliseconds(100)
                     => ":Window must be at least 100 ms.",
                 RateLimitKind.SlidingWindow when policy.SegmentsPerWindow is < 1 or > 100
                     => ":SegmentsPerWindow must be between 1 and 100.",
@@ -102,7 +105,8 @@ public sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiting
     }
 }
 
-/// <summary>The names of the shipped policies the code refers to; their limits are in <c>appsettings.json</c>.</summary>
+/// <summary>The names of the shipped policies the code refers to; their limits are in
+/// <c>appsettings.json</c>.</summary>
 public static class RateLimitPolicies
 {
     /// <summary>Where credentials are checked (the token endpoint, the login form): by client address, tight.</summary>

@@ -156,7 +156,8 @@ public static class RateLimitingSetup
     }
 
     private static void Configure(
-        RateLimiterOptions limiter, RateLimitingOptions options, Func<string, RateLimitPolicyOptions, RateLimiter> create)
+        RateLimiterOptions limiter, RateLimitingOptions options,
+        Func<string, RateLimitPolicyOptions, RateLimiter> create)
     {
         limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         limiter.OnRejected = (rejected, _) => RejectAsync(rejected, options);

@@ -20,7 +20,8 @@ public sealed partial class SharedRateLimiter(
     // Redis cannot answer synchronously; the middleware then asks asynchronously.
     protected override RateLimitLease AttemptAcquireCore(int permitCount) => shared.AttemptAcquire(permitCount);
 
-    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(
+        int permitCount, CancellationToken cancellationToken)
     {
         try
         {

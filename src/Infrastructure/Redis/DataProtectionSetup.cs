@@ -8,7 +8,8 @@ namespace Template.Infrastructure.Redis;
 /// </summary>
 public static class DataProtectionSetup
 {
-    public static IServiceCollection AddSharedDataProtection(this IServiceCollection services, IHostEnvironment environment, ServiceBackends backends)
+    public static IServiceCollection AddSharedDataProtection(
+        this IServiceCollection services, IHostEnvironment environment, ServiceBackends backends)
     {
         services.AddDataProtection().SetApplicationName(environment.ApplicationName);
         if (backends.UsesRedis)

@@ -8,7 +8,8 @@ namespace Template.Infrastructure.Redis;
 /// <summary>The one <see cref="IConnectionMultiplexer"/> every Redis-backed part of the service shares.</summary>
 public static class RedisConnectionSetup
 {
-    public static IServiceCollection AddRedisConnection(this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
+    public static IServiceCollection AddRedisConnection(
+        this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
     {
         services.TryAddSingleton(backends);
         services.AddSettings<RedisOptions, RedisValidator>(RedisOptions.Section);
@@ -17,7 +18,8 @@ public static class RedisConnectionSetup
             return services;
         }
 
-        services.AddSingleton<IValidateOptions<RedisOptions>>(new RedisConnectionStringValidator(backends.RedisConnectionString!));
+        services.AddSingleton<IValidateOptions<RedisOptions>>(new RedisConnectionStringValidator(
+            backends.RedisConnectionString!));
         services.TryAddSingleton<IConnectionMultiplexer>(provider =>
             ConnectionMultiplexer.Connect(CreateConfiguration(
                 backends.RedisConnectionString!,
@@ -33,7 +35,8 @@ public static class RedisConnectionSetup
     /// Settings for a service rather than a script: start even when Redis is down and keep reconnecting,
     /// and fail a command at once while disconnected instead of queueing it for seconds.
     /// </summary>
-    public static ConfigurationOptions CreateConfiguration(string connectionString, RedisOptions options, string clientName)
+    public static ConfigurationOptions CreateConfiguration(
+        string connectionString, RedisOptions options, string clientName)
     {
         var configuration = ConfigurationOptions.Parse(connectionString);
         configuration.AbortOnConnectFail = false;
@@ -41,7 +44,8 @@ public static class RedisConnectionSetup
         configuration.SyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
         configuration.AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        configuration.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5000);
+        configuration.ReconnectRetryPolicy =
+            new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5000);
         configuration.ClientName ??= clientName;
         return configuration;
     }
@@ -55,23 +59,27 @@ public static class RedisConnectionSetup
                 var parsed = ConfigurationOptions.Parse(connectionString);
                 return parsed.EndPoints.Count > 0
                     ? ValidateOptionsResult.Success
-                    : ValidateOptionsResult.Fail("ConnectionStrings:Redis names no endpoint; expected e.g. 'localhost:6379'.");
+                    : ValidateOptionsResult.Fail(
+                        "ConnectionStrings:Redis names no endpoint; expected e.g. 'localhost:6379'.");
             }
             catch (ArgumentException e)
             {
-                return ValidateOptionsResult.Fail($"ConnectionStrings:Redis is not a valid StackExchange.Redis configuration: {e.Message}");
+                return ValidateOptionsResult.Fail(
+                    $"ConnectionStrings:Redis is not a valid StackExchange.Redis configuration: {e.Message}");
             }
         }
     }
 }
 
-/// <summary>The shared connection and the service's key prefix: the database every Redis store of the service uses.</summary>
+/// <summary>The shared connection and the service's key prefix: the database every Redis store of the service
+/// uses.</summary>
 public sealed class ServiceRedis(IConnectionMultiplexer connection, string keyPrefix)
 {
     public IConnectionMultiplexer Connection { get; } = connection;
 
     public string KeyPrefix { get; } = keyPrefix;
 
-    /// <summary>A database view whose keys all start with <see cref="KeyPrefix"/> plus <paramref name="area"/>.</summary>
+    /// <summary>A database view whose keys all start with <see cref="KeyPrefix"/> plus <paramref
+    /// name="area"/>.</summary>
     public IDatabase Database(string area = "") => Connection.GetDatabase().WithKeyPrefix(KeyPrefix + area);
 }

@@ -3,10 +3,12 @@ using StackExchange.Redis;
 
 namespace Template.Infrastructure.Redis;
 
-/// <summary>Ready while Redis answers a PING; the shared connection reconnects by itself, so this recovers without a restart.</summary>
+/// <summary>Ready while Redis answers a PING; the shared connection reconnects by itself, so this recovers without a
+/// restart.</summary>
 internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {

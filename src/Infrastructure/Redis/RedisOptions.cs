@@ -17,7 +17,8 @@ public sealed class RedisOptions
     [RegularExpression("^[A-Za-z0-9._:-]{1,64}$")]
     public string KeyPrefix { get; set; } = "template:";
 
-    /// <summary>How long one connection attempt may take. Short, because the connection retries in the background.</summary>
+    /// <summary>How long one connection attempt may take. Short, because the connection retries in the
+    /// background.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -3,7 +3,8 @@ namespace Template.Infrastructure.Security;
 /// <summary>The authentication schemes the service registers.</summary>
 public static partial class AuthSchemes
 {
-    /// <summary>Picks, per request, the scheme of the credential the request carries (<c>AuthenticationMode.SchemeFor</c>).</summary>
+    /// <summary>Picks, per request, the scheme of the credential the request carries
+    /// (<c>AuthenticationMode.SchemeFor</c>).</summary>
     public const string Default = "Default";
 
     /// <summary>

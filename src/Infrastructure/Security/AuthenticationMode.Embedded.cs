@@ -28,7 +28,8 @@ internal static class AuthenticationMode
         var server = configuration.GetSection(AuthorizationServerOptions.Section).Get<AuthorizationServerOptions>()
             ?? new AuthorizationServerOptions();
         server.FollowTheServedAddress(configuration, environment);
-        services.AddSettings<AuthorizationServerOptions, AuthorizationServerValidator>(AuthorizationServerOptions.Section)
+        services.AddSettings<AuthorizationServerOptions, AuthorizationServerValidator>(
+            AuthorizationServerOptions.Section)
             .PostConfigure(options => options.FollowTheServedAddress(configuration, environment));
         services.AddEmbeddedAuthorizationServer(server, environment, backends);
 
@@ -42,7 +43,8 @@ internal static class AuthenticationMode
         var browserSession = authentication.AddBrowserSession(
             configuration, environment, issuer, requireHttpsMetadata: issuer.Scheme != Uri.UriSchemeHttp);
         return new SecurityFeatures(
-            BearerTokens: true, EmbeddedServer: true, BrowserSession: browserSession, DevelopmentHeader: developmentHeader);
+            BearerTokens: true, EmbeddedServer: true, BrowserSession: browserSession,
+            DevelopmentHeader: developmentHeader);
     }
 
     /// <summary>The server's endpoints and login page, and the browser session's when it is on.</summary>

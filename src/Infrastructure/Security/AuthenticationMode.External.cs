@@ -23,14 +23,16 @@ internal static class AuthenticationMode
         if (auth.Authority is null)
         {
             return new SecurityFeatures(
-                BearerTokens: false, EmbeddedServer: false, BrowserSession: false, DevelopmentHeader: developmentHeader);
+                BearerTokens: false, EmbeddedServer: false, BrowserSession: false,
+                DevelopmentHeader: developmentHeader);
         }
 
         authentication.AddBearerTokens();
         var browserSession = authentication.AddBrowserSession(
             configuration, environment, auth.Authority, auth.RequireHttpsMetadata);
         return new SecurityFeatures(
-            BearerTokens: true, EmbeddedServer: false, BrowserSession: browserSession, DevelopmentHeader: developmentHeader);
+            BearerTokens: true, EmbeddedServer: false, BrowserSession: browserSession,
+            DevelopmentHeader: developmentHeader);
     }
 
     /// <summary>The browser session's endpoints when it is on; the provider has the rest.</summary>

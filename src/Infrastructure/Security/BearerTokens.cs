@@ -14,7 +14,8 @@ public sealed class AuthOptions : IValidatableObject
 {
     public const string Section = "Auth";
 
-    /// <summary>The token issuer, e.g. <c>https://login.example.com/realms/acme</c>. Empty: no bearer tokens accepted.</summary>
+    /// <summary>The token issuer, e.g. <c>https://login.example.com/realms/acme</c>. Empty: no bearer tokens
+    /// accepted.</summary>
     public Uri? Authority { get; set; }
 
     /// <summary>The audience tokens must be issued for (<c>aud</c>).</summary>
@@ -27,10 +28,12 @@ public sealed class AuthOptions : IValidatableObject
     /// <summary>Signature algorithms accepted; <c>none</c> and HMAC never are.</summary>
     public IList<string> Algorithms { get; } = [];
 
-    /// <summary>Accepted <c>typ</c> headers; RFC 9068 access tokens are <c>at+jwt</c>, which keeps ID tokens out.</summary>
+    /// <summary>Accepted <c>typ</c> headers; RFC 9068 access tokens are <c>at+jwt</c>, which keeps ID tokens
+    /// out.</summary>
     public IList<string> TokenTypes { get; } = [];
 
-    /// <summary>Whether the discovery document must be fetched over HTTPS. Only a loopback authority may turn it off.</summary>
+    /// <summary>Whether the discovery document must be fetched over HTTPS. Only a loopback authority may turn it
+    /// off.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
     /// <summary>Shortest time between two fetches of the discovery document when an unknown key id is seen.</summary>
@@ -68,17 +71,22 @@ public sealed class AuthOptions : IValidatableObject
 
         if (string.IsNullOrWhiteSpace(Audience))
         {
-            yield return new ValidationResult("Auth:Audience is required when Auth:Authority is set.", [nameof(Audience)]);
+            yield return new ValidationResult(
+                "Auth:Audience is required when Auth:Authority is set.", [nameof(Audience)]);
         }
 
-        if (EffectiveAlgorithms.Any(a => a.StartsWith("HS", StringComparison.OrdinalIgnoreCase) || a.Equals("none", StringComparison.OrdinalIgnoreCase)))
+        if (EffectiveAlgorithms.Any(a => a.StartsWith("HS", StringComparison.OrdinalIgnoreCase)
+            || a.Equals("none", StringComparison.OrdinalIgnoreCase)))
         {
-            yield return new ValidationResult("Auth:Algorithms may not include none or HMAC algorithms.", [nameof(Algorithms)]);
+            yield return new ValidationResult(
+                "Auth:Algorithms may not include none or HMAC algorithms.", [nameof(Algorithms)]);
         }
 
         if (!RequireHttpsMetadata && !Authority.IsLoopback)
         {
-            yield return new ValidationResult("Auth:RequireHttpsMetadata may be false only for a loopback Auth:Authority.", [nameof(RequireHttpsMetadata)]);
+            yield return new ValidationResult(
+                "Auth:RequireHttpsMetadata may be false only for a loopback Auth:Authority.",
+                [nameof(RequireHttpsMetadata)]);
         }
     }
 }
@@ -92,18 +100,21 @@ internal static class BearerTokens
     public static OptionsBuilder<AuthOptions> AddAuthOptions(this IServiceCollection services) =>
         services.AddSettings<AuthOptions, AuthValidator>(AuthOptions.Section);
 
-    /// <summary>The JWT bearer scheme, hardened as <see cref="Configure"/> says, with the <c>Auth</c> settings.</summary>
+    /// <summary>The JWT bearer scheme, hardened as <see cref="Configure"/> says, with the <c>Auth</c>
+    /// settings.</summary>
     public static OptionsBuilder<JwtBearerOptions> AddBearerTokens(this AuthenticationBuilder authentication)
     {
         authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme);
         return authentication.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, TimeProvider>((bearer, auth, clock) => Configure(bearer, auth.Value, clock));
+            .Configure<IOptions<AuthOptions>, TimeProvider>(
+                (bearer, auth, clock) => Configure(bearer, auth.Value, clock));
     }
 
     public static void Configure(JwtBearerOptions bearer, AuthOptions auth, TimeProvider clock)
     {
         bearer.TokenHandlers.Clear();
-        bearer.TokenHandlers.Add(new ValidatedTokenCache(clock, auth.ValidatedTokenCacheDuration, auth.ValidatedTokenCacheSize));
+        bearer.TokenHandlers.Add(new ValidatedTokenCache(
+            clock, auth.ValidatedTokenCacheDuration, auth.ValidatedTokenCacheSize));
         // Without an authority the embedded server's keys and issuer are filled in (AuthorizationServerSetup).
         bearer.Authority = auth.Authority?.ToString();
         bearer.Audience = auth.EffectiveAudience;

@@ -39,7 +39,8 @@ internal sealed class HostPrefixCookieManager : ICookieManager
     private const string Prefix = "__Host-";
     private readonly ChunkingCookieManager inner = new();
 
-    public string? GetRequestCookie(HttpContext context, string key) => inner.GetRequestCookie(context, NameFor(context, key));
+    public string? GetRequestCookie(HttpContext context, string key) =>
+        inner.GetRequestCookie(context, NameFor(context, key));
 
     public void AppendResponseCookie(HttpContext context, string key, string? value, CookieOptions options)
     {
@@ -59,7 +60,9 @@ internal sealed class HostPrefixCookieManager : ICookieManager
 
     public static string NameFor(HttpContext context, string key)
     {
-        return !context.Request.IsHttps && key.StartsWith(Prefix, StringComparison.Ordinal) ? key[Prefix.Length..] : key;
+        return !context.Request.IsHttps && key.StartsWith(Prefix, StringComparison.Ordinal)
+            ? key[Prefix.Length..]
+            : key;
     }
 }
 
@@ -80,9 +83,11 @@ internal sealed partial class BrowserSessionValidator : IValidateOptions<Browser
 
 internal static class LocalUrls
 {
-    /// <summary>Whether <paramref name="url"/> stays on this site, so redirecting to it cannot send a user elsewhere.</summary>
+    /// <summary>Whether <paramref name="url"/> stays on this site, so redirecting to it cannot send a user
+    /// elsewhere.</summary>
     public static bool IsLocal(string? url) =>
-        url is not null && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+        url is not null && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal)
+            && !url.StartsWith("/\\", StringComparison.Ordinal);
 }
 
 internal static class BrowserSessionSetup
@@ -107,12 +112,14 @@ internal static class BrowserSessionSetup
             return false;
         }
 
-        authentication.Services.AddSettings<BrowserSessionOptions, BrowserSessionValidator>(BrowserSessionOptions.Section)
+        authentication.Services.AddSettings<BrowserSessionOptions, BrowserSessionValidator>(
+            BrowserSessionOptions.Section)
             .Validate(s => !string.IsNullOrEmpty(s.ClientSecret),
                 "BrowserSession:ClientSecret is required while BrowserSession:Enabled is true and tokens are accepted.")
             .Validate(s => !environment.IsProduction() || !DevelopmentSecrets.Contains(s.ClientSecret ?? ""),
                 "BrowserSession:ClientSecret is the development default; configure the real secret for Production.");
-        authentication.AddSessionCookie(AuthSchemes.Session, AuthSchemes.SessionCookie, session.Lifetime, answerWithStatus: true);
+        authentication.AddSessionCookie(
+            AuthSchemes.Session, AuthSchemes.SessionCookie, session.Lifetime, answerWithStatus: true);
         authentication.AddBrowserLogin(session, authority, requireHttpsMetadata);
         return true;
     }
@@ -185,7 +192,9 @@ internal static class BrowserSessionSetup
         });
     }
 
-    public static void AddBrowserLogin(this AuthenticationBuilder authentication, BrowserSessionOptions session, Uri authority, bool requireHttpsMetadata)
+    public static void AddBrowserLogin(
+        this AuthenticationBuilder authentication, BrowserSessionOptions session, Uri authority,
+        bool requireHttpsMetadata)
     {
         authentication.AddOpenIdConnect(AuthSchemes.BrowserLogin, oidc =>
         {
@@ -222,7 +231,8 @@ internal static class BrowserSessionSetup
     public static void MapBrowserSession(this IEndpointRouteBuilder app)
     {
         app.MapGet("/auth/login", (string? returnUrl) => Results.Challenge(
-            new AuthenticationProperties { RedirectUri = LocalUrls.IsLocal(returnUrl) ? returnUrl : "/" }, [AuthSchemes.BrowserLogin]))
+            new AuthenticationProperties { RedirectUri = LocalUrls.IsLocal(
+                returnUrl) ? returnUrl : "/" }, [AuthSchemes.BrowserLogin]))
             .ExcludeFromDescription();
         app.MapPost("/auth/logout", () => Results.SignOut(
             new AuthenticationProperties { RedirectUri = "/" }, [AuthSchemes.Session, AuthSchemes.BrowserLogin]))

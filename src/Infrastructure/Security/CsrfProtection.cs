@@ -8,7 +8,8 @@ public sealed class CsrfOptions
 {
     public const string Section = "Csrf";
 
-    /// <summary>The JavaScript-readable cookie holding the request token (the name Angular, axios and Laravel read).</summary>
+    /// <summary>The JavaScript-readable cookie holding the request token (the name Angular, axios and Laravel
+    /// read).</summary>
     public const string TokenCookie = "XSRF-TOKEN";
 
     /// <summary>The header a script sends the token back in.</summary>
@@ -35,7 +36,8 @@ public sealed class CsrfOptions
 /// Session-authenticated reads get the token as the <c>XSRF-TOKEN</c> cookie. A caller named by a trusted gateway
 /// is refused when the browser says the request is cross-site: the gateway may well know the caller by a cookie.
 /// </summary>
-public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforgery, IOptions<CsrfOptions> options, SecurityFeatures features)
+public sealed class CsrfMiddleware(
+    RequestDelegate next, IAntiforgery antiforgery, IOptions<CsrfOptions> options, SecurityFeatures features)
 {
     private readonly PathString[] excluded =
     [
@@ -47,7 +49,8 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
     {
         var request = context.Request;
         var scheme = AuthenticationMode.SchemeFor(context, features);
-        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+            || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))
         {
             if (AuthenticationMode.CsrfCheckFor(scheme) == CsrfCheck.CrossSiteAndToken
                 && context.User.Identity?.IsAuthenticated == true)
@@ -64,7 +67,8 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
         {
             if (string.Equals(request.Headers["Sec-Fetch-Site"], "cross-site", StringComparison.OrdinalIgnoreCase))
             {
-                throw new AntiforgeryValidationException("The browser says this request comes from another site (Sec-Fetch-Site: cross-site).");
+                throw new AntiforgeryValidationException(
+                    "The browser says this request comes from another site (Sec-Fetch-Site: cross-site).");
             }
 
             if (check == CsrfCheck.CrossSiteAndToken)
@@ -77,7 +81,8 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
         await next(context);
     }
 
-    /// <summary>Gives the request token to the page's scripts; the matching half stays in the HttpOnly antiforgery cookie.</summary>
+    /// <summary>Gives the request token to the page's scripts; the matching half stays in the HttpOnly antiforgery
+    /// cookie.</summary>
     public void IssueToken(HttpContext context)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
@@ -104,7 +109,8 @@ public sealed class CsrfMiddleware(RequestDelegate next, IAntiforgery antiforger
             : AuthenticationMode.CsrfCheckFor(scheme);
     }
 
-    private bool IsExcluded(PathString path) => Array.Exists(excluded, prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+    private bool IsExcluded(PathString path) =>
+        Array.Exists(excluded, prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
 
 }
 

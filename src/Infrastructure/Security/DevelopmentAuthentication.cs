@@ -28,7 +28,8 @@ public sealed class DevelopmentAuthenticationHandler(
         }
 
         var claims = new List<Claim> { new("sub", user.Trim()), new(ClaimTypes.Name, user.Trim()) };
-        foreach (var role in Request.Headers[RolesHeader].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var role in Request.Headers[RolesHeader].ToString().Split(
+            ',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             claims.Add(new Claim(ClaimTypes.Role, role));
         }
@@ -55,8 +56,9 @@ public sealed class DevelopmentAuthenticationOptionsValidator(IHostEnvironment e
     {
         return options.Enabled && !environment.IsDevelopment()
             ? ValidateOptionsResult.Fail(
-                $"{DevelopmentAuthenticationOptions.Section}:Enabled is true in the '{environment.EnvironmentName}' environment; " +
-                "the header-based development scheme trusts any caller and may only run in Development.")
+                $"{DevelopmentAuthenticationOptions.Section}:Enabled is true in the "
+                + $"'{environment.EnvironmentName}' environment; the header-based development scheme trusts any "
+                + "caller and may only run in Development.")
             : ValidateOptionsResult.Success;
     }
 }
@@ -65,9 +67,11 @@ public sealed class DevelopmentAuthenticationOptionsValidator(IHostEnvironment e
 public sealed class AnonymousOnlyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
-    System.Text.Encodings.Web.UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    System.Text.Encodings.Web.UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Anonymous";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(AuthenticateResult.NoResult());
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+        Task.FromResult(AuthenticateResult.NoResult());
 }

@@ -1,6 +1,7 @@
 namespace Template.Infrastructure.Security;
 
-/// <summary>The client secrets <c>appsettings.Development.json</c> ships with; Production refuses every one of them.</summary>
+/// <summary>The client secrets <c>appsettings.Development.json</c> ships with; Production refuses every one of
+/// them.</summary>
 public static class DevelopmentSecrets
 {
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)

@@ -26,18 +26,21 @@ public static class Roles
 public static class GateRegistration
 {
     /// <summary>
-    /// Defines <paramref name="ability"/>: a caller may use it when <paramref name="allows"/> says so and, when the caller
+    /// Defines <paramref name="ability"/>: a caller may use it when <paramref name="allows"/> says so and, when the
+    /// caller
     /// comes with an access token, the token was granted <paramref name="scope"/> (a token without it, or without
     /// any scope, is refused). A token's scopes only narrow what its user may do; they never widen it.
     /// </summary>
-    public static IServiceCollection AddGate(this IServiceCollection services, string ability, Func<ClaimsPrincipal, bool> allows, string? scope = null)
+    public static IServiceCollection AddGate(
+        this IServiceCollection services, string ability, Func<ClaimsPrincipal, bool> allows, string? scope = null)
     {
         services.Configure<AuthorizationOptions>(options =>
             options.AddPolicy(ability, policy => policy.AddRequirements(new GateRequirement(ability, allows, scope))));
         return services;
     }
 
-    /// <summary>The scopes of the caller's access token (<c>scope</c>, space-separated, or <c>scp</c>); empty without a token.</summary>
+    /// <summary>The scopes of the caller's access token (<c>scope</c>, space-separated, or <c>scp</c>); empty without a
+    /// token.</summary>
     public static IReadOnlySet<string> Scopes(this ClaimsPrincipal user)
     {
         return user.FindAll("scope").Concat(user.FindAll("scp"))
@@ -45,7 +48,8 @@ public static class GateRegistration
             .ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Whether the caller was authenticated by an access token, whose scopes then bound what it may do.</summary>
+    /// <summary>Whether the caller was authenticated by an access token, whose scopes then bound what it may
+    /// do.</summary>
     public static bool CameWithAccessToken(this ClaimsPrincipal user)
     {
         return user.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == AuthSchemes.AccessToken);
@@ -63,18 +67,21 @@ public static class GateRegistration
     }
 }
 
-public sealed record GateRequirement(string Ability, Func<ClaimsPrincipal, bool> Allows, string? Scope = null) : IAuthorizationRequirement;
+public sealed record GateRequirement(string Ability, Func<ClaimsPrincipal, bool> Allows, string? Scope = null)
+    : IAuthorizationRequirement;
 
 /// <summary>Decides a gate: the before rule, then an ability granted outright, then the gate's own rule.</summary>
 public sealed class GateHandler : AuthorizationHandler<GateRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, GateRequirement requirement)
     {
-        if (requirement.Scope is { } scope && context.User.CameWithAccessToken() && !context.User.Scopes().Contains(scope))
+        if (requirement.Scope is { } scope && context.User.CameWithAccessToken()
+            && !context.User.Scopes().Contains(scope))
         {
             context.Fail(new AuthorizationFailureReason(this, $"The access token lacks the '{scope}' scope."));
         }
-        else if (context.User.AllowedEverything() || context.User.HasAbility(requirement.Ability) || requirement.Allows(context.User))
+        else if (context.User.AllowedEverything() || context.User.HasAbility(requirement.Ability)
+            || requirement.Allows(context.User))
         {
             context.Succeed(requirement);
         }

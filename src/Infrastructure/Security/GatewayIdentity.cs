@@ -22,7 +22,8 @@ public sealed class GatewayIdentityOptions
     /// </summary>
     public List<string> TrustedGateways { get; set; } = [];
 
-    /// <summary>The header that carries the caller's stable id, which becomes <c>sub</c> (oauth2-proxy's name by default).</summary>
+    /// <summary>The header that carries the caller's stable id, which becomes <c>sub</c> (oauth2-proxy's name by
+    /// default).</summary>
     public string UserHeader { get; set; } = "X-Forwarded-User";
 
     /// <summary>The header that carries the caller's roles, comma separated.</summary>
@@ -64,7 +65,9 @@ public sealed class GatewayIdentityHandler(
         var peer = Context.Features.Get<ConnectionPeer>()?.Address ?? Context.Connection.RemoteIpAddress;
         if (!gateways.Contains(peer))
         {
-            return Task.FromResult(AuthenticateResult.Fail($"{settings.UserHeader} came from {peer}, which is not in {GatewayIdentityOptions.Section}:TrustedGateways."));
+            return Task.FromResult(AuthenticateResult.Fail(
+                $"{settings.UserHeader} came from {peer}, which is not in "
+                + $"{GatewayIdentityOptions.Section}:TrustedGateways."));
         }
 
         if (users.Count > 1)
@@ -74,7 +77,8 @@ public sealed class GatewayIdentityHandler(
 
         var user = users.ToString().Trim();
         var claims = new List<Claim> { new("sub", user), new(ClaimTypes.Name, user) };
-        foreach (var role in Request.Headers[settings.RolesHeader].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var role in Request.Headers[settings.RolesHeader].ToString().Split(
+            ',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             claims.Add(new Claim(ClaimTypes.Role, role));
         }
@@ -95,7 +99,8 @@ public static class GatewayIdentitySetup
         services.AddOptions<GatewayIdentityOptions>()
             .Bind(configuration.GetSection(GatewayIdentityOptions.Section))
             .Validate(g => g.TrustedGateways.TrueForAll(AddressRanges.IsAddressOrNetwork),
-                "Gateway:TrustedGateways holds an entry that is neither an IP address nor a network such as 10.0.0.0/24.")
+                "Gateway:TrustedGateways holds an entry that is neither an IP address nor a network "
+                + "such as 10.0.0.0/24.")
             .Validate(g => !string.IsNullOrWhiteSpace(g.UserHeader) && !string.IsNullOrWhiteSpace(g.RolesHeader)
                     && !string.Equals(g.UserHeader, g.RolesHeader, StringComparison.OrdinalIgnoreCase),
                 "Gateway:UserHeader and Gateway:RolesHeader must be two different header names.")

@@ -13,7 +13,8 @@ public readonly record struct PolicyDecision(bool Allowed, string? Reason, bool 
     /// <summary>Refused with a reason the caller sees in the 403 problem's detail.</summary>
     public static PolicyDecision Deny(string reason) => new(false, reason, false);
 
-    /// <summary>Refused as if the resource did not exist (404), so ids of other callers' resources are not disclosed.</summary>
+    /// <summary>Refused as if the resource did not exist (404), so ids of other callers' resources are not
+    /// disclosed.</summary>
     public static PolicyDecision DenyAsNotFound() => new(false, null, true);
 }
 
@@ -26,7 +27,8 @@ public abstract class ResourcePolicy<TResource> : AuthorizationHandler<Operation
 {
     protected abstract PolicyDecision Decide(ClaimsPrincipal user, string operation, TResource resource);
 
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, OperationAuthorizationRequirement requirement, TResource resource)
+    protected override Task HandleRequirementAsync(
+        AuthorizationHandlerContext context, OperationAuthorizationRequirement requirement, TResource resource)
     {
         if (context.User.AllowedEverything())
         {
@@ -41,7 +43,8 @@ public abstract class ResourcePolicy<TResource> : AuthorizationHandler<Operation
         }
         else
         {
-            context.Fail(new PolicyFailureReason(this, decision.Reason ?? "You are not allowed to perform this request.", decision.AsNotFound));
+            context.Fail(new PolicyFailureReason(
+                this, decision.Reason ?? "You are not allowed to perform this request.", decision.AsNotFound));
         }
 
         return Task.CompletedTask;
@@ -61,7 +64,8 @@ public static class PolicyChecks
     /// perform <paramref name="operation"/> on <paramref name="resource"/>.
     /// </summary>
     public static async Task EnsureAllowedAsync<TResource>(
-        this IAuthorizationService authorization, ClaimsPrincipal user, TResource resource, OperationAuthorizationRequirement operation, Func<Exception> notFound)
+        this IAuthorizationService authorization, ClaimsPrincipal user, TResource resource,
+        OperationAuthorizationRequirement operation, Func<Exception> notFound)
     {
         var result = await authorization.AuthorizeAsync(user, resource, operation);
         if (result.Succeeded)
@@ -75,6 +79,9 @@ public static class PolicyChecks
             throw notFound();
         }
 
-        throw new ForbiddenException(reasons.Count > 0 ? string.Join(" ", reasons.Select(r => r.Message)) : "You are not allowed to perform this request.");
+        throw new ForbiddenException(
+            reasons.Count > 0
+                ? string.Join(" ", reasons.Select(r => r.Message))
+                : "You are not allowed to perform this request.");
     }
 }

@@ -26,7 +26,8 @@ public sealed record SecurityFeatures(
 public static class SecuritySetup
 {
     public static IServiceCollection AddServiceSecurity(
-        this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, ServiceBackends backends)
+        this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment,
+        ServiceBackends backends)
     {
         services.AddHttpContextAccessor();
         services.AddScoped<ScopeCaller>();
@@ -46,13 +47,15 @@ public static class SecuritySetup
         services.AddOptions<CsrfOptions>()
             .Bind(configuration.GetSection(CsrfOptions.Section))
             .Validate(c => c.ExcludedPaths.TrueForAll(p => p.StartsWith('/') && p.Length > 1),
-                "Csrf:ExcludedPaths entries must be path prefixes such as /webhooks (starting with '/', not '/' alone).")
+                "Csrf:ExcludedPaths entries must be path prefixes such as /webhooks "
+                + "(starting with '/', not '/' alone).")
             .ValidateOnStart();
 
         services.AddOptions<DevelopmentAuthenticationOptions>()
             .Bind(configuration.GetSection(DevelopmentAuthenticationOptions.Section))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DevelopmentAuthenticationOptions>, DevelopmentAuthenticationOptionsValidator>();
+        services.AddSingleton<
+            IValidateOptions<DevelopmentAuthenticationOptions>, DevelopmentAuthenticationOptionsValidator>();
         var developmentHeader = configuration.GetSection(DevelopmentAuthenticationOptions.Section)
             .Get<DevelopmentAuthenticationOptions>()?.Enabled == true;
 

@@ -19,7 +19,8 @@ internal sealed class ValidatedTokenCache(TimeProvider clock, TimeSpan maxAge, i
     /// <summary>Tokens remembered now; for tests.</summary>
     public int Count => validated.Count;
 
-    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    public override async Task<TokenValidationResult> ValidateTokenAsync(
+        string token, TokenValidationParameters validationParameters)
     {
         var now = clock.GetUtcNow();
         if (validated.TryGetValue(token, out var known))
@@ -66,7 +67,8 @@ internal sealed class ValidatedTokenCache(TimeProvider clock, TimeSpan maxAge, i
         return validated.Count < capacity;
     }
 
-    private sealed record Validated(TokenValidationResult Result, System.Security.Claims.ClaimsIdentity Identity, DateTimeOffset Until)
+    private sealed record Validated(
+        TokenValidationResult Result, System.Security.Claims.ClaimsIdentity Identity, DateTimeOffset Until)
     {
         public TokenValidationResult Copy() => new()
         {

@@ -1,3 +1,5 @@
+using OpenTelemetry.Exporter;
+
 namespace Template.Infrastructure.Telemetry;
 
 /// <summary>
@@ -8,9 +10,10 @@ public sealed class TelemetryOptions
 {
     public const string Section = "Telemetry";
 
-    /// <summary>OTLP collector address, e.g. <c>http://localhost:4318</c> (HTTP) or <c>http://localhost:4317</c> (gRPC).</summary>
+    /// <summary>OTLP collector address, e.g. <c>http://localhost:4318</c> (HTTP) or <c>http://localhost:4317</c>
+    /// (gRPC).</summary>
     public Uri? OtlpEndpoint { get; set; }
 
     /// <summary><c>HttpProtobuf</c> (default) or <c>Grpc</c>.</summary>
-    public OpenTelemetry.Exporter.OtlpExportProtocol OtlpProtocol { get; set; } = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
+    public OtlpExportProtocol OtlpProtocol { get; set; } = OtlpExportProtocol.HttpProtobuf;
 }

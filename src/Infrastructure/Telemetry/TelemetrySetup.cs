@@ -8,14 +8,18 @@ using Template.Infrastructure.Redis;
 
 namespace Template.Infrastructure.Telemetry;
 
-/// <summary>Traces and metrics for HTTP, the mediator pipeline, jobs and Redis, exported by OTLP when configured.</summary>
+/// <summary>Traces and metrics for HTTP, the mediator pipeline, jobs and Redis, exported by OTLP when
+/// configured.</summary>
 public static class TelemetrySetup
 {
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
-    public static IServiceCollection AddServiceTelemetry(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, ServiceBackends backends)
+    public static IServiceCollection AddServiceTelemetry(
+        this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment,
+        ServiceBackends backends)
     {
-        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()
+            ?? new TelemetryOptions();
         var fromEnvironment = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
         if (options.OtlpEndpoint is null && !fromEnvironment)
         {
@@ -27,7 +31,8 @@ public static class TelemetrySetup
             .ConfigureResource(resource => resource.AddService(environment.ApplicationName))
             .WithTracing(tracing =>
             {
-                tracing.AddAspNetCoreInstrumentation(http => http.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
+                tracing.AddAspNetCoreInstrumentation(http => http.Filter =
+                        context => !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
                     .AddHttpClientInstrumentation()
                     .AddSource(RequestTelemetry.SourceName, JobCommandRunner.TelemetryName);
                 if (backends.UsesRedis)

@@ -15,5 +15,6 @@ public sealed class RequestValidationException(
     /// A stable machine-readable code per failed rule (e.g. <c>not_empty</c>, <c>email</c>, <c>uuid</c>), keyed
     /// like <see cref="Errors"/>, so clients can translate without parsing messages.
     /// </summary>
-    public IReadOnlyDictionary<string, string[]> Codes { get; } = codes ?? new Dictionary<string, string[]>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string[]> Codes { get; } = codes
+        ?? new Dictionary<string, string[]>(StringComparer.Ordinal);
 }

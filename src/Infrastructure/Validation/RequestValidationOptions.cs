@@ -15,10 +15,12 @@ public sealed class RequestValidationOptions
     [AllowedValues(400, 422)]
     public int StatusCode { get; set; } = 400;
 
-    /// <summary>Cultures whose messages the service answers in, chosen from <c>Accept-Language</c>; the first is the fallback.</summary>
+    /// <summary>Cultures whose messages the service answers in, chosen from <c>Accept-Language</c>; the first is the
+    /// fallback.</summary>
     public IList<string> SupportedCultures { get; } = [];
 
-    public IReadOnlyList<string> EffectiveCultures => SupportedCultures.Count > 0 ? [.. SupportedCultures] : ["en", "de", "fr", "es"];
+    public IReadOnlyList<string> EffectiveCultures =>
+        SupportedCultures.Count > 0 ? [.. SupportedCultures] : ["en", "de", "fr", "es"];
 }
 
 [OptionsValidator]

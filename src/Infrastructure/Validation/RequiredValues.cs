@@ -46,10 +46,12 @@ public sealed class RequiredValues
         for (var index = 0; index < parameters.Length; index++)
         {
             var parameter = parameters[index];
-            // The body is a parameter of its own, or a member of an [AsParameters] one (route, headers and body in one type).
+            // The body is a parameter of its own, or a member of an [AsParameters] one (route, headers and body in one
+            // type).
             var member = parameter.GetCustomAttribute<AsParametersAttribute>() is null
                 ? null
-                : parameter.ParameterType.GetProperties().FirstOrDefault(p => p.GetCustomAttributes().OfType<IFromBodyMetadata>().Any());
+                : parameter.ParameterType.GetProperties().FirstOrDefault(
+                    p => p.GetCustomAttributes().OfType<IFromBodyMetadata>().Any());
             var body = member?.PropertyType ?? (IsBody(parameter, services) ? parameter.ParameterType : null);
             if (body is null || For(body) is not { } checks)
             {
@@ -82,9 +84,11 @@ public sealed class RequiredValues
         }
 
         var type = parameter.ParameterType;
-        return !attributes.Any(a => a is IFromServiceMetadata or IFromRouteMetadata or IFromQueryMetadata or IFromHeaderMetadata or IFromFormMetadata or AsParametersAttribute)
+        return !attributes.Any(a => a is IFromServiceMetadata or IFromRouteMetadata or IFromQueryMetadata
+                or IFromHeaderMetadata or IFromFormMetadata or AsParametersAttribute)
             && type.IsClass && !type.IsAbstract && type != typeof(string)
-            && type.Namespace is { } ns && !ns.StartsWith("System", StringComparison.Ordinal) && !ns.StartsWith("Microsoft", StringComparison.Ordinal)
+            && type.Namespace is { } ns && !ns.StartsWith("System", StringComparison.Ordinal)
+                && !ns.StartsWith("Microsoft", StringComparison.Ordinal)
             && services?.IsService(type) != true;
     }
 
@@ -95,11 +99,13 @@ public sealed class RequiredValues
         Visit(request, members, "", 0, ref failures);
         if (failures is not null)
         {
-            throw new RequestValidationException(ValidationErrors.ByJsonPath(failures), ValidationErrors.CodesByJsonPath(failures));
+            throw new RequestValidationException(
+                ValidationErrors.ByJsonPath(failures), ValidationErrors.CodesByJsonPath(failures));
         }
     }
 
-    private static void Visit(object value, Member[] members, string path, int depth, ref List<ValidationFailure>? failures)
+    private static void Visit(
+        object value, Member[] members, string path, int depth, ref List<ValidationFailure>? failures)
     {
         if (depth > MaxDepth)
         {
@@ -149,7 +155,8 @@ public sealed class RequiredValues
     private static ValidationFailure Missing(string path)
     {
         const string code = nameof(NotNullValidator<object, object>);
-        return new ValidationFailure(path, ValidationSetup.Message(code, ValidationErrors.ToJsonPath(path))) { ErrorCode = code };
+        return new ValidationFailure(
+            path, ValidationSetup.Message(code, ValidationErrors.ToJsonPath(path))) { ErrorCode = code };
     }
 
     // The members worth a look: lists and objects (strings and values are the validators'), with what is inside them.
@@ -158,7 +165,9 @@ public sealed class RequiredValues
         : Plans.GetOrAdd(type, t => [.. t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && IsStructured(p.PropertyType))
             .Select(p => Describe(p, depth))
-            .Where(m => !m.Nullable || m.Elements is { } e && (!e.Nullable || e.Members.Length > 0) || m.Members.Length > 0)]);
+            .Where(m => !m.Nullable
+                || m.Elements is { } e && (!e.Nullable || e.Members.Length > 0)
+                || m.Members.Length > 0)]);
 
     private static Member Describe(PropertyInfo property, int depth)
     {
@@ -174,11 +183,14 @@ public sealed class RequiredValues
         var elementNullable = elementType.IsValueType
             ? Nullable.GetUnderlyingType(elementType) is not null
             : elementInfo?.ReadState != NullabilityState.NotNull;
-        var inside = IsStructured(elementType) && ElementType(elementType) is null ? PlanFor(elementType, depth + 1) : [];
+        var inside = IsStructured(elementType) && ElementType(elementType) is null
+            ? PlanFor(elementType, depth + 1)
+            : [];
         return new Member(property, nullable, new Elements(elementNullable, inside), []);
     }
 
-    private static bool IsStructured(Type type) => !type.IsValueType && type != typeof(string) && type != typeof(object);
+    private static bool IsStructured(Type type) =>
+        !type.IsValueType && type != typeof(string) && type != typeof(object);
 
     private static Type? ElementType(Type type)
     {
@@ -194,7 +206,8 @@ public sealed class RequiredValues
 
         var enumerable = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>)
             ? type
-            : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>));
+            : type.GetInterfaces().FirstOrDefault(
+                i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>));
         return enumerable?.GetGenericArguments()[0];
     }
 

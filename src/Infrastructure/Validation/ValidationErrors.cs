@@ -14,10 +14,12 @@ public static class ValidationErrors
     public static IReadOnlyDictionary<string, string[]> CodesByJsonPath(IEnumerable<ValidationFailure> failures) =>
         Group(failures, f => ToCode(f.ErrorCode));
 
-    private static Dictionary<string, string[]> Group(IEnumerable<ValidationFailure> failures, Func<ValidationFailure, string> value) =>
+    private static Dictionary<string, string[]> Group(
+        IEnumerable<ValidationFailure> failures, Func<ValidationFailure, string> value) =>
         failures
             .GroupBy(f => ToJsonPath(f.PropertyName), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(value).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+            .ToDictionary(
+                g => g.Key, g => g.Select(value).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
 
     /// <summary>
     /// FluentValidation names its built-in codes after the validator class (<c>NotEmptyValidator</c>); clients get
@@ -72,8 +74,10 @@ public static class ValidationErrors
 
             var bracket = segment.IndexOf('[', StringComparison.Ordinal);
             var name = bracket < 0 ? segment : segment[..bracket];
-            // A name that is not a C# member (a header such as If-Match, set with OverridePropertyName) stays as written.
-            path.Append(name.Contains('-', StringComparison.Ordinal) ? name : JsonNamingPolicy.CamelCase.ConvertName(name));
+            // A name that is not a C# member (a header such as If-Match, set with OverridePropertyName) stays as
+            // written.
+            path.Append(
+                name.Contains('-', StringComparison.Ordinal) ? name : JsonNamingPolicy.CamelCase.ConvertName(name));
             if (bracket >= 0)
             {
                 path.Append(segment.AsSpan(bracket));

@@ -12,7 +12,8 @@ namespace Template.Infrastructure.Validation;
 
 /// <summary>
 /// Shows the validators' rules in the OpenAPI document: <c>required</c>, <c>minLength</c>/<c>maxLength</c>,
-/// <c>pattern</c>, <c>minimum</c>/<c>maximum</c>, <c>minItems</c>/<c>maxItems</c> and <c>format</c>, for request bodies and
+/// <c>pattern</c>, <c>minimum</c>/<c>maximum</c>, <c>minItems</c>/<c>maxItems</c> and <c>format</c>, for request bodies
+/// and
 /// for parameters bound with <c>[AsParameters]</c>, whose names it spells as the errors do, required when a rule
 /// requires them. A rule is found by the member it is written for, so a rule on <c>c =&gt; c.Body.Note</c> shows on
 /// the body's <c>note</c>. Only unconditional rules are shown: a rule under <c>When</c> does not always apply.
@@ -21,25 +22,30 @@ internal sealed class ValidationSchemaTransformer : IOpenApiSchemaTransformer, I
 {
     private readonly ConcurrentDictionary<Type, IValidatorDescriptor?> descriptors = new();
 
-    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(
+        OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var services = context.ApplicationServices;
         var container = context.ParameterDescription?.ModelMetadata?.ContainerType;
 
-        if (context.JsonPropertyInfo is { AttributeProvider: PropertyInfo property } && property.DeclaringType is { } declaring)
+        if (context.JsonPropertyInfo is { AttributeProvider: PropertyInfo property }
+            && property.DeclaringType is { } declaring)
         {
             // The property's own type's rules, and those the request it arrives in writes through it.
-            Describe(schema, [.. Rules(services, declaring, property), .. container is null ? [] : Rules(services, container, property)]);
+            var inherited = container is null ? [] : Rules(services, container, property);
+            Describe(schema, [.. Rules(services, declaring, property), .. inherited]);
             return Task.CompletedTask;
         }
 
-        if (context.ParameterDescription?.ModelMetadata is { PropertyName: { } parameter } && container?.GetProperty(parameter) is { } member)
+        if (context.ParameterDescription?.ModelMetadata is { PropertyName: { } parameter }
+            && container?.GetProperty(parameter) is { } member)
         {
             Describe(schema, Rules(services, container, member));
             return Task.CompletedTask;
         }
 
-        if (schema.Properties is { Count: > 0 } properties && Descriptor(services, context.JsonTypeInfo.Type) is not null)
+        if (schema.Properties is { Count: > 0 } properties
+            && Descriptor(services, context.JsonTypeInfo.Type) is not null)
         {
             foreach (var jsonProperty in context.JsonTypeInfo.Properties)
             {
@@ -56,7 +62,8 @@ internal sealed class ValidationSchemaTransformer : IOpenApiSchemaTransformer, I
         return Task.CompletedTask;
     }
 
-    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(
+        OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         foreach (var description in context.Description.ParameterDescriptions)
         {
@@ -68,7 +75,8 @@ internal sealed class ValidationSchemaTransformer : IOpenApiSchemaTransformer, I
             }
 
             // Binding ignores case; errors name a query parameter in camelCase, and so does the document.
-            if (parameter.In == ParameterLocation.Query && parameter.Name is { } bound && description.ModelMetadata?.PropertyName == bound)
+            if (parameter.In == ParameterLocation.Query && parameter.Name is { } bound
+                && description.ModelMetadata?.PropertyName == bound)
             {
                 parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(bound);
             }
@@ -177,6 +185,7 @@ internal sealed class ValidationSchemaTransformer : IOpenApiSchemaTransformer, I
         descriptors.GetOrAdd(type, t =>
         {
             using var scope = services.CreateScope();
-            return (scope.ServiceProvider.GetService(typeof(IValidator<>).MakeGenericType(t)) as IValidator)?.CreateDescriptor();
+            return (scope.ServiceProvider.GetService(typeof(IValidator<>).MakeGenericType(
+                t)) as IValidator)?.CreateDescriptor();
         });
 }

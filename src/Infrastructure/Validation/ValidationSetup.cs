@@ -17,7 +17,8 @@ public static class ValidationSetup
     /// <summary>The one message catalogue, also FluentValidation's global language manager.</summary>
     public static ValidationMessages Messages { get; } = new();
 
-    public static IServiceCollection AddRequestValidation(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddRequestValidation(
+        this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<RequestValidationOptions, RequestValidationValidator>(RequestValidationOptions.Section);
         services.AddSingleton<IValidateOptions<RequestValidationOptions>, SupportedCulturesValidator>();
@@ -25,7 +26,8 @@ public static class ValidationSetup
         services.AddTransient<IStartupFilter, AddAreaMessages>();
         UseServiceConventions();
 
-        services.AddOptions<RequestLocalizationOptions>().Configure<IOptions<RequestValidationOptions>>((localization, settings) =>
+        services.AddOptions<RequestLocalizationOptions>().Configure<IOptions<RequestValidationOptions>>(
+            (localization, settings) =>
         {
             var cultures = settings.Value.EffectiveCultures.Select(CultureInfo.GetCultureInfo).ToList();
             localization.DefaultRequestCulture = new RequestCulture(cultures[0]);
@@ -44,7 +46,8 @@ public static class ValidationSetup
     /// Every validator of the assembly. One without constructor parameters depends on nothing, so it is built once
     /// (a validator builds its rules in its constructor); one with dependencies is scoped, as they may be.
     /// </summary>
-    public static IServiceCollection AddValidators(this IServiceCollection services, System.Reflection.Assembly assembly)
+    public static IServiceCollection AddValidators(
+        this IServiceCollection services, System.Reflection.Assembly assembly)
     {
         foreach (var found in AssemblyScanner.FindValidatorsInAssembly(assembly, includeInternalTypes: true))
         {
@@ -83,13 +86,16 @@ public static class ValidationSetup
             catalogue.Sets.Add((fieldNames ?? new Dictionary<string, IReadOnlyDictionary<string, string>>())
                 .ToDictionary(
                     c => c.Key,
-                    c => (IReadOnlyDictionary<string, string>)c.Value.ToDictionary(n => FieldKey(n.Key), n => n.Value)));
+                    c =>
+                        (IReadOnlyDictionary<string, string>)c.Value.ToDictionary(n => FieldKey(n.Key), n => n.Value)));
         });
 
-    private static string FieldName(string memberName) => DisplayName(JsonNamingPolicy.CamelCase.ConvertName(memberName));
+    private static string FieldName(string memberName) =>
+        DisplayName(JsonNamingPolicy.CamelCase.ConvertName(memberName));
 
     /// <summary>
-    /// The catalogue's message for <paramref name="code"/> about the value at <paramref name="jsonPath"/>, in the current
+    /// The catalogue's message for <paramref name="code"/> about the value at <paramref name="jsonPath"/>, in the
+    /// current
     /// culture, with its placeholders filled: what a failure found outside a validator says. The field is named by the
     /// path's last member (<c>lines[0].quantity</c> is "quantity", <c>lines[0]</c> is "lines[0]").
     /// </summary>
@@ -105,7 +111,8 @@ public static class ValidationSetup
         return formatter.BuildMessage(Messages.GetString(code));
     }
 
-    /// <summary>What messages call the field the client named <paramref name="jsonName"/>, in the current culture.</summary>
+    /// <summary>What messages call the field the client named <paramref name="jsonName"/>, in the current
+    /// culture.</summary>
     private static string DisplayName(string jsonName) =>
         Messages.GetString(FieldKey(jsonName)) is { Length: > 0 } localized ? localized : jsonName;
 
@@ -141,7 +148,8 @@ public static class ValidationSetup
             var unknown = options.EffectiveCultures.Where(c => !IsKnown(c)).ToList();
             return unknown.Count == 0
                 ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail($"Validation:SupportedCultures names unknown cultures: {string.Join(", ", unknown)}.");
+                : ValidateOptionsResult.Fail(
+                    $"Validation:SupportedCultures names unknown cultures: {string.Join(", ", unknown)}.");
         }
 
         private static bool IsKnown(string culture)

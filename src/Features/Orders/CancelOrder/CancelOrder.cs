@@ -12,7 +12,10 @@ namespace Template.Features.Orders.CancelOrder;
 public sealed class CancelOrderEndpoint : IEndpoint<OrdersRoutes>
 {
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost(OrdersRoutes.Prefix + "/{id:guid}/cancel", async Task<Ok<OrderResponse>> ([AsParameters] CancelOrderCommand command, ISender sender, CancellationToken cancellationToken) =>
+        app.MapPost(
+            OrdersRoutes.Prefix + "/{id:guid}/cancel",
+            async Task<Ok<OrderResponse>> (
+                [AsParameters] CancelOrderCommand command, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(command, cancellationToken)))
             .WithName("CancelOrder")
             .WithSummary("Cancel one of your orders before it ships")
@@ -26,7 +29,8 @@ public sealed record CancelOrderCommand(Guid Id) : ICommand<OrderResponse>, IInv
     public IReadOnlyCollection<string> InvalidatesCacheTags => [OrderCacheTags.Order(Id)];
 }
 
-public sealed class CancelOrderHandler(IOrderStore store, IRequestCaller caller, IAuthorizationService authorization, TimeProvider clock)
+public sealed class CancelOrderHandler(
+    IOrderStore store, IRequestCaller caller, IAuthorizationService authorization, TimeProvider clock)
     : ICommandHandler<CancelOrderCommand, OrderResponse>
 {
     // Cancelling is idempotent, so losing a race with another writer (e.g. the confirmation job) is retried
@@ -37,7 +41,8 @@ public sealed class CancelOrderHandler(IOrderStore store, IRequestCaller caller,
     {
         for (var attempt = 1; ; attempt++)
         {
-            var order = await store.GetAuthorizedAsync(authorization, caller, command.Id, OrderOperations.Cancel, cancellationToken);
+            var order = await store.GetAuthorizedAsync(
+                authorization, caller, command.Id, OrderOperations.Cancel, cancellationToken);
             if (!order.CanCancel)
             {
                 throw new ConflictException($"Order '{order.Id}' is {order.Status} and can no longer be cancelled.");
@@ -51,7 +56,8 @@ public sealed class CancelOrderHandler(IOrderStore store, IRequestCaller caller,
 
             if (attempt == Attempts)
             {
-                throw new ConflictException($"Order '{order.Id}' keeps being changed by other requests; read it again and retry.");
+                throw new ConflictException(
+                    $"Order '{order.Id}' keeps being changed by other requests; read it again and retry.");
             }
         }
     }

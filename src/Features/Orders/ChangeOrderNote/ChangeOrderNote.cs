@@ -19,7 +19,10 @@ namespace Template.Features.Orders.ChangeOrderNote;
 public sealed class ChangeOrderNoteEndpoint : IEndpoint<OrdersRoutes>
 {
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPut(OrdersRoutes.Prefix + "/{id:guid}/note", async Task<Ok<OrderResponse>> ([AsParameters] ChangeOrderNoteCommand command, ISender sender, CancellationToken cancellationToken) =>
+        app.MapPut(
+            OrdersRoutes.Prefix + "/{id:guid}/note",
+            async Task<Ok<OrderResponse>> (
+                [AsParameters] ChangeOrderNoteCommand command, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(command, cancellationToken)))
             .WithName("ChangeOrderNote")
             .WithSummary("Change the note of one of your orders")
@@ -32,7 +35,8 @@ public sealed class ChangeOrderNoteEndpoint : IEndpoint<OrdersRoutes>
 public sealed record ChangeOrderNoteCommand(
     [FromRoute(Name = "id")] Guid Id,
     [FromHeader(Name = "If-Match")] string? IfMatch,
-    [FromBody] ChangeOrderNoteBody Body) : ICommand<OrderResponse>, INormalizable<ChangeOrderNoteCommand>, IInvalidatesCache
+    [FromBody] ChangeOrderNoteBody Body)
+    : ICommand<OrderResponse>, INormalizable<ChangeOrderNoteCommand>, IInvalidatesCache
 {
     public IReadOnlyCollection<string> InvalidatesCacheTags => [OrderCacheTags.Order(Id)];
 
@@ -53,19 +57,24 @@ public sealed class ChangeOrderNoteValidator : AbstractValidator<ChangeOrderNote
     public ChangeOrderNoteValidator()
     {
         // Keys name what the client sent: the header by its name, body fields by their JSON path.
-        RuleFor(c => c.IfMatch).NotEmpty().Matches("^(W/)?\"?[0-9]{1,9}\"?$").OverridePropertyName("If-Match").WithName("If-Match");
+        RuleFor(c => c.IfMatch).NotEmpty().Matches("^(W/)?\"?[0-9]{1,9}\"?$")
+            .OverridePropertyName("If-Match").WithName("If-Match");
         RuleFor(c => c.Body.Note).MaximumLength(500).OverridePropertyName("note");
     }
 }
 
-public sealed class ChangeOrderNoteHandler(IOrderStore store, IRequestCaller caller, IAuthorizationService authorization) : ICommandHandler<ChangeOrderNoteCommand, OrderResponse>
+public sealed class ChangeOrderNoteHandler(
+    IOrderStore store, IRequestCaller caller, IAuthorizationService authorization)
+    : ICommandHandler<ChangeOrderNoteCommand, OrderResponse>
 {
     public async ValueTask<OrderResponse> Handle(ChangeOrderNoteCommand command, CancellationToken cancellationToken)
     {
-        var order = await store.GetAuthorizedAsync(authorization, caller, command.Id, OrderOperations.Update, cancellationToken);
+        var order = await store.GetAuthorizedAsync(
+            authorization, caller, command.Id, OrderOperations.Update, cancellationToken);
         if (order.Version != command.ExpectedVersion)
         {
-            throw new PreconditionFailedException($"Order '{order.Id}' is at version {order.Version}, not {command.ExpectedVersion}; read it again.");
+            throw new PreconditionFailedException(
+                $"Order '{order.Id}' is at version {order.Version}, not {command.ExpectedVersion}; read it again.");
         }
 
         var changed = order with { Note = command.Body.Note, Version = order.Version + 1 };

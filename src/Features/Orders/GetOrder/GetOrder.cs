@@ -11,7 +11,10 @@ namespace Template.Features.Orders.GetOrder;
 public sealed class GetOrderEndpoint : IEndpoint<OrdersRoutes>
 {
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet(OrdersRoutes.Prefix + "/{id:guid}", async Task<Ok<OrderResponse>> ([AsParameters] GetOrderQuery query, ISender sender, CancellationToken cancellationToken) =>
+        app.MapGet(
+            OrdersRoutes.Prefix + "/{id:guid}",
+            async Task<Ok<OrderResponse>> (
+                [AsParameters] GetOrderQuery query, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(query, cancellationToken)))
             .WithName("GetOrder")
             .WithSummary("Get one of your orders")
@@ -26,10 +29,12 @@ public sealed record GetOrderQuery(Guid Id) : IQuery<OrderResponse>, ICachedQuer
     public IReadOnlyCollection<string> CacheTags => [OrderCacheTags.Order(Id)];
 }
 
-public sealed class GetOrderHandler(IOrderStore store, IRequestCaller caller, IAuthorizationService authorization) : IQueryHandler<GetOrderQuery, OrderResponse>
+public sealed class GetOrderHandler(IOrderStore store, IRequestCaller caller, IAuthorizationService authorization)
+    : IQueryHandler<GetOrderQuery, OrderResponse>
 {
     public async ValueTask<OrderResponse> Handle(GetOrderQuery query, CancellationToken cancellationToken)
     {
-        return OrderResponse.From(await store.GetAuthorizedAsync(authorization, caller, query.Id, OrderOperations.View, cancellationToken));
+        return OrderResponse.From(await store.GetAuthorizedAsync(
+            authorization, caller, query.Id, OrderOperations.View, cancellationToken));
     }
 }

@@ -14,7 +14,10 @@ public sealed class ListOrdersEndpoint : IEndpoint<OrdersRoutes>
     public const string Route = OrdersRoutes.Prefix;
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, async Task<Ok<OrderPage>> ([AsParameters] ListOrdersQuery query, ISender sender, CancellationToken cancellationToken) =>
+        app.MapGet(
+            Route,
+            async Task<Ok<OrderPage>> (
+                [AsParameters] ListOrdersQuery query, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(query, cancellationToken)))
             .WithName("ListOrders")
             .WithSummary("List your orders, newest first");
@@ -24,13 +27,15 @@ public sealed class ListOrdersEndpoint : IEndpoint<OrdersRoutes>
 [Authorize(Policy = OrderGates.ViewAny)]
 public sealed record ListOrdersQuery(int Page = 1, int PageSize = 20) : IQuery<OrderPage>;
 
-public sealed record OrderPage(IReadOnlyList<OrderSummary> Items, int Page, int PageSize, int TotalCount, int TotalPages);
+public sealed record OrderPage(
+    IReadOnlyList<OrderSummary> Items, int Page, int PageSize, int TotalCount, int TotalPages);
 
 public sealed record OrderSummary(Guid Id, OrderStatus Status, string Currency, int LineCount, DateTimeOffset PlacedAt);
 
 public sealed class ListOrdersValidator : AbstractValidator<ListOrdersQuery>
 {
-    /// <summary>With at most 1,000 orders a page (Orders:MaxPageSize), the offset of the last page fits an int.</summary>
+    /// <summary>With at most 1,000 orders a page (Orders:MaxPageSize), the offset of the last page fits an
+    /// int.</summary>
     public const int MaxPage = 1_000_000;
 
     public ListOrdersValidator(IOptions<OrdersOptions> options)
@@ -40,11 +45,13 @@ public sealed class ListOrdersValidator : AbstractValidator<ListOrdersQuery>
     }
 }
 
-public sealed class ListOrdersHandler(IOrderStore store, IRequestCaller caller) : IQueryHandler<ListOrdersQuery, OrderPage>
+public sealed class ListOrdersHandler(IOrderStore store, IRequestCaller caller)
+    : IQueryHandler<ListOrdersQuery, OrderPage>
 {
     public async ValueTask<OrderPage> Handle(ListOrdersQuery query, CancellationToken cancellationToken)
     {
-        var (items, total) = await store.ListByOwnerAsync(caller.RequiredId, (query.Page - 1) * query.PageSize, query.PageSize, cancellationToken);
+        var (items, total) = await store.ListByOwnerAsync(
+            caller.RequiredId, (query.Page - 1) * query.PageSize, query.PageSize, cancellationToken);
         return new OrderPage(
             [.. items.Select(o => new OrderSummary(o.Id, o.Status, o.Currency, o.Lines.Count, o.PlacedAt))],
             query.Page,

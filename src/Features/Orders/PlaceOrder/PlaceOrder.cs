@@ -18,7 +18,10 @@ public sealed class PlaceOrderEndpoint : IEndpoint<OrdersRoutes>
     public const string Route = OrdersRoutes.Prefix;
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost(Route, async Task<Created<OrderResponse>> (PlaceOrderCommand command, ISender sender, CancellationToken cancellationToken) =>
+        app.MapPost(
+            Route,
+            async Task<Created<OrderResponse>> (
+                PlaceOrderCommand command, ISender sender, CancellationToken cancellationToken) =>
             {
                 var order = await sender.Send(command, cancellationToken);
                 return TypedResults.Created($"{Route}/{order.Id}", order);
@@ -71,7 +74,8 @@ public sealed class PlaceOrderValidator : AbstractValidator<PlaceOrderCommand>
                 context.MessageFormatter.AppendArgument("Max", MaxTotalQuantity);
                 return lines.Sum(l => l.Quantity) <= MaxTotalQuantity;
             })
-            .When(c => c.Lines is { Count: > 0 } lines && lines.All(l => l is not null && l.Quantity is >= 1 and <= MaxQuantity))
+            .When(c => c.Lines is { Count: > 0 } lines
+                && lines.All(l => l is not null && l.Quantity is >= 1 and <= MaxQuantity))
             .WithErrorCode("max_total_quantity")
             .WithMessage(_ => ValidationSetup.Messages.GetString("max_total_quantity"));
     }

@@ -35,8 +35,8 @@ public sealed partial class SendOrderConfirmationHandler(
     public async ValueTask<Unit> Handle(SendOrderConfirmationCommand command, CancellationToken cancellationToken)
     {
         // Not acquiring the lock throws, and the job is retried later.
-        await using var handle = await locks.CreateLock(
-            $"orders:{command.OrderId}:confirmation").AcquireAsync(options.Value.ConfirmationLockTimeout, cancellationToken);
+        await using var handle = await locks.CreateLock($"orders:{command.OrderId}:confirmation")
+            .AcquireAsync(options.Value.ConfirmationLockTimeout, cancellationToken);
 
         var order = await store.FindAsync(command.OrderId, cancellationToken);
         if (order is null || order.Status != OrderStatus.Placed)
@@ -56,9 +56,13 @@ public sealed partial class SendOrderConfirmationHandler(
         return Unit.Value;
     }
 
-    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Order {OrderId} confirmed to {CustomerEmail}")]
+    [LoggerMessage(
+        EventId = 1100, Level = LogLevel.Information, Message = "Order {OrderId} confirmed to {CustomerEmail}")]
     private static partial void LogConfirmationSent(ILogger logger, Guid orderId, string customerEmail);
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Order {OrderId} changed while it was being confirmed; left as it is")]
+    [LoggerMessage(
+        EventId = 1101,
+        Level = LogLevel.Information,
+        Message = "Order {OrderId} changed while it was being confirmed; left as it is")]
     private static partial void LogConfirmationRaced(ILogger logger, Guid orderId);
 }

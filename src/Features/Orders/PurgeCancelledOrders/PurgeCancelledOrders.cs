@@ -52,6 +52,7 @@ public sealed partial class PurgeCancelledOrdersHandler(
         return Unit.Value;
     }
 
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Purged {Count} orders cancelled before {Cutoff}")]
+    [LoggerMessage(
+        EventId = 1200, Level = LogLevel.Information, Message = "Purged {Count} orders cancelled before {Cutoff}")]
     private static partial void LogPurged(ILogger logger, int count, DateTimeOffset cutoff);
 }

@@ -22,11 +22,17 @@ internal static class AuthorizationServerEndpoints
 {
     public static void MapAuthorizationServer(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/" + AuthorizationEndpoints.Authorize, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeAsync).ExcludeFromDescription();
+        app.MapMethods(
+            "/" + AuthorizationEndpoints.Authorize, [HttpMethods.Get, HttpMethods.Post],
+            (Delegate)AuthorizeAsync).ExcludeFromDescription();
         app.MapPost("/" + AuthorizationEndpoints.Token, (Delegate)IssueTokenAsync).ExcludeFromDescription()
             .RequireRateLimiting(RateLimitPolicies.Credentials);
-        app.MapMethods("/" + AuthorizationEndpoints.UserInfo, [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync).ExcludeFromDescription();
-        app.MapMethods("/" + AuthorizationEndpoints.Logout, [HttpMethods.Get, HttpMethods.Post], (Delegate)LogoutAsync).ExcludeFromDescription();
+        app.MapMethods(
+            "/" + AuthorizationEndpoints.UserInfo, [HttpMethods.Get, HttpMethods.Post],
+            (Delegate)UserInfoAsync).ExcludeFromDescription();
+        app.MapMethods(
+            "/" + AuthorizationEndpoints.Logout, [HttpMethods.Get, HttpMethods.Post],
+            (Delegate)LogoutAsync).ExcludeFromDescription();
         app.MapGet(AuthorizationEndpoints.Login, (Delegate)ShowLoginPage).ExcludeFromDescription();
         // A form: the CSRF step checks its antiforgery token, signed in or not.
         app.MapPost(AuthorizationEndpoints.Login, (Delegate)LogInAsync).ExcludeFromDescription()
@@ -53,9 +59,12 @@ internal static class AuthorizationServerEndpoints
             return rejected;
         }
 
-        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var login = await http.AuthenticateAsync(AuthSchemes.Login);
-        var user = login.Succeeded && login.Principal.SubjectId() is { } id ? await users.FindByIdAsync(id, http.RequestAborted) : null;
+        var user = login.Succeeded && login.Principal.SubjectId() is { } id
+            ? await users.FindByIdAsync(id, http.RequestAborted)
+            : null;
         var signedInAt = SignedInAt(login.Principal);
         var reauthentication = new Reauthentication(protection, clock);
         // prompt=login and a max_age the sign-in is older than ask for the password again (OIDC Core 3.1.2.1),
@@ -68,11 +77,15 @@ internal static class AuthorizationServerEndpoints
         {
             if (request.HasPromptValue(PromptValues.None))
             {
-                return Results.Forbid(Reject(OpenIddictConstants.Errors.LoginRequired, "The user is not signed in."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+                return Results.Forbid(
+                    Reject(OpenIddictConstants.Errors.LoginRequired, "The user is not signed in."),
+                    [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
             }
 
             // Back here, with the same parameters, once the user has signed in.
-            var parameters = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+            var parameters = http.Request.HasFormContentType
+                ? await http.Request.ReadFormAsync(http.RequestAborted)
+                : null;
             var query = ((IEnumerable<KeyValuePair<string, StringValues>>?)parameters ?? http.Request.Query)
                 .Where(p => p.Key != Reauthentication.Parameter)
                 .Append(new(Reauthentication.Parameter, reauthentication.Mark()));
@@ -81,44 +94,62 @@ internal static class AuthorizationServerEndpoints
         }
 
         var identity = Identify(user!, request.GetScopes(), auth.Value.EffectiveAudience, signedInAt);
-        return Results.SignIn(new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        return Results.SignIn(
+            new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    private static async Task<IResult> IssueTokenAsync(HttpContext http, IUserDirectory users, IOptions<AuthorizationServerOptions> server, IOptions<Security.AuthOptions> auth)
+    private static async Task<IResult> IssueTokenAsync(
+        HttpContext http, IUserDirectory users, IOptions<AuthorizationServerOptions> server,
+        IOptions<Security.AuthOptions> auth)
     {
-        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         if (request.IsClientCredentialsGrantType())
         {
             // The client itself is the subject; its roles come from configuration.
             var client = server.Value.Clients.First(c => c.ClientId == request.ClientId);
-            var identity = new ClaimsIdentity(Microsoft.IdentityModel.Tokens.TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-            identity.SetClaim(Claims.Subject, client.ClientId).SetClaim(Claims.Name, client.DisplayName ?? client.ClientId)
+            var identity = new ClaimsIdentity(
+                Microsoft.IdentityModel.Tokens.TokenValidationParameters.DefaultAuthenticationType, Claims.Name,
+                Claims.Role);
+            identity.SetClaim(Claims.Subject, client.ClientId).SetClaim(
+                Claims.Name, client.DisplayName ?? client.ClientId)
                 .SetClaims(Claims.Role, [.. client.Roles]);
             identity.SetScopes(request.GetScopes()).SetResources(auth.Value.EffectiveAudience);
             identity.SetDestinations(_ => [Destinations.AccessToken]);
-            return Results.SignIn(new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            return Results.SignIn(
+                new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
         // authorization_code or refresh_token: OpenIddict has already checked the code or refresh token, its client,
         // PKCE and that it was not used before. The user is read again so removed users and changed roles take effect.
         var granted = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-        var user = granted.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject, http.RequestAborted) : null;
+        var user = granted.Principal?.GetClaim(Claims.Subject) is { } subject
+            ? await users.FindByIdAsync(subject, http.RequestAborted)
+            : null;
         if (user is null)
         {
-            return Results.Forbid(Reject(OpenIddictConstants.Errors.InvalidGrant, "The user no longer exists."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            return Results.Forbid(
+                Reject(OpenIddictConstants.Errors.InvalidGrant, "The user no longer exists."),
+                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         }
 
-        var renewed = Identify(user, granted.Principal!.GetScopes(), auth.Value.EffectiveAudience, SignedInAt(granted.Principal));
-        return Results.SignIn(new ClaimsPrincipal(renewed), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var renewed =
+            Identify(user, granted.Principal!.GetScopes(), auth.Value.EffectiveAudience, SignedInAt(granted.Principal));
+        return Results.SignIn(
+            new ClaimsPrincipal(renewed), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     private static async Task<IResult> UserInfoAsync(HttpContext http, IUserDirectory users)
     {
         var token = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-        var user = token.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject, http.RequestAborted) : null;
+        var user = token.Principal?.GetClaim(Claims.Subject) is { } subject
+            ? await users.FindByIdAsync(subject, http.RequestAborted)
+            : null;
         if (user is null)
         {
-            return Results.Challenge(Reject(OpenIddictConstants.Errors.InvalidToken, "The user no longer exists."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            return Results.Challenge(
+                Reject(OpenIddictConstants.Errors.InvalidToken, "The user no longer exists."),
+                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         }
 
         var principal = token.Principal!;
@@ -150,27 +181,33 @@ internal static class AuthorizationServerEndpoints
 
         await http.SignOutAsync(AuthSchemes.Login);
         // OpenIddict sends the browser on to the client's registered post_logout_redirect_uri, if it gave one.
-        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        return Results.SignOut(
+            new AuthenticationProperties { RedirectUri = "/" },
+            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
     private static IResult ShowLoginPage(HttpContext http, IAntiforgery antiforgery, string? returnUrl) =>
         LoginPage(http, antiforgery, returnUrl, error: null, StatusCodes.Status200OK);
 
-    private static async Task<IResult> LogInAsync(HttpContext http, IAntiforgery antiforgery, IUserDirectory users, TimeProvider clock)
+    private static async Task<IResult> LogInAsync(
+        HttpContext http, IAntiforgery antiforgery, IUserDirectory users, TimeProvider clock)
     {
         if (!http.Request.HasFormContentType)
         {
-            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, detail: "Post the login form.");
+            return Results.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType, detail: "Post the login form.");
         }
 
         // The CSRF step has checked the form's antiforgery token: a login form posted from another site must not
         // sign the browser in as someone else.
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var returnUrl = form["returnUrl"].ToString();
-        var user = await users.CheckPasswordAsync(form["username"].ToString(), form["password"].ToString(), http.RequestAborted);
+        var user = await users.CheckPasswordAsync(
+            form["username"].ToString(), form["password"].ToString(), http.RequestAborted);
         if (user is null)
         {
-            return LoginPage(http, antiforgery, returnUrl, "The user name or password is wrong.", StatusCodes.Status400BadRequest);
+            return LoginPage(
+                http, antiforgery, returnUrl, "The user name or password is wrong.", StatusCodes.Status400BadRequest);
         }
 
         var identity = new ClaimsIdentity(
@@ -178,7 +215,9 @@ internal static class AuthorizationServerEndpoints
                 new Claim(Claims.Subject, user.Id),
                 new Claim(Claims.Name, user.Name ?? user.Id),
                 // When the password was given: auth_time in ID tokens, and what prompt=login and max_age judge.
-                new Claim(Claims.AuthenticationTime, clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Claim(
+                    Claims.AuthenticationTime,
+                    clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ],
             AuthSchemes.Login,
             Claims.Name,
@@ -192,9 +231,12 @@ internal static class AuthorizationServerEndpoints
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : DateTimeOffset.MinValue;
 
-    private static ClaimsIdentity Identify(ServiceUser user, ImmutableArray<string> scopes, string audience, DateTimeOffset signedInAt)
+    private static ClaimsIdentity Identify(
+        ServiceUser user, ImmutableArray<string> scopes, string audience, DateTimeOffset signedInAt)
     {
-        var identity = new ClaimsIdentity(Microsoft.IdentityModel.Tokens.TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        var identity = new ClaimsIdentity(
+            Microsoft.IdentityModel.Tokens.TokenValidationParameters.DefaultAuthenticationType, Claims.Name,
+            Claims.Role);
         identity.SetClaim(Claims.Subject, user.Id).SetClaim(Claims.Name, user.Name).SetClaim(Claims.Email, user.Email)
             .SetClaims(Claims.Role, [.. user.Roles]);
         if (signedInAt != DateTimeOffset.MinValue)
@@ -206,7 +248,8 @@ internal static class AuthorizationServerEndpoints
         identity.SetDestinations(claim => claim.Type switch
         {
             // Access tokens carry what authorization needs; identity tokens only what the granted scopes allow.
-            Claims.Name when identity.HasScope(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
+            Claims.Name when identity.HasScope(Scopes.Profile) =>
+                [Destinations.AccessToken, Destinations.IdentityToken],
             Claims.Email when identity.HasScope(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
             Claims.Role when identity.HasScope(Scopes.Roles) => [Destinations.AccessToken, Destinations.IdentityToken],
             // When the user gave the password (OIDC Core 2: required with max_age), for the client alone.
@@ -222,10 +265,12 @@ internal static class AuthorizationServerEndpoints
     /// only an error about the client or the address itself stays here (<see cref="RejectedRequest"/>).
     /// </summary>
     private static async Task<IResult?> ReturnedErrorAsync(
-        HttpContext http, IOpenIddictApplicationManager clients, IOptions<OpenIddict.Server.OpenIddictServerOptions> server)
+        HttpContext http, IOpenIddictApplicationManager clients,
+        IOptions<OpenIddict.Server.OpenIddictServerOptions> server)
     {
         if (http.GetOpenIddictServerResponse() is not { Error: { } error } response
-            || http.GetOpenIddictServerRequest() is not { ClientId: { Length: > 0 } clientId, RedirectUri: { Length: > 0 } redirect } request
+            || http.GetOpenIddictServerRequest() is not
+                { ClientId: { Length: > 0 } clientId, RedirectUri: { Length: > 0 } redirect } request
             || await clients.FindByClientIdAsync(clientId, http.RequestAborted) is not { } client
             || !await clients.ValidateRedirectUriAsync(client, redirect, http.RequestAborted))
         {
@@ -237,17 +282,20 @@ internal static class AuthorizationServerEndpoints
             [Parameters.Error] = error,
             [Parameters.ErrorDescription] = response.ErrorDescription,
             [Parameters.State] = request.State,
-            [Parameters.Iss] = (server.Value.Issuer ?? new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/")).AbsoluteUri,
+            [Parameters.Iss] = (server.Value.Issuer ?? new Uri(
+                $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/")).AbsoluteUri,
         };
         var query = QueryString.Create(parameters.Where(p => !string.IsNullOrEmpty(p.Value)));
         // Where the response would have gone: the fragment for response_mode=fragment and for token responses.
         var fragment = request.ResponseMode == ResponseModes.Fragment
-            || (request.ResponseMode is null && request.ResponseType?.Contains(ResponseTypes.Token, StringComparison.Ordinal) == true);
+            || (request.ResponseMode is null
+                && request.ResponseType?.Contains(ResponseTypes.Token, StringComparison.Ordinal) == true);
         var separator = fragment ? "#" : redirect.Contains('?', StringComparison.Ordinal) ? "&" : "?";
         return Results.Redirect(redirect + separator + query.Value![1..]);
     }
 
-    /// <summary>The error OpenIddict found in a request it could not send back to the client, as problem+json.</summary>
+    /// <summary>The error OpenIddict found in a request it could not send back to the client, as
+    /// problem+json.</summary>
     private static IResult? RejectedRequest(HttpContext http) =>
         http.GetOpenIddictServerResponse() is { Error: { } error } response
             ? Results.Problem(
@@ -257,7 +305,8 @@ internal static class AuthorizationServerEndpoints
                 extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["error"] = error })
             : null;
 
-    private static AuthenticationProperties Reject(string error, string description) => new(new Dictionary<string, string?>
+    private static AuthenticationProperties Reject(string error, string description) =>
+        new(new Dictionary<string, string?>
     {
         [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
         [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
@@ -277,26 +326,35 @@ internal static class AuthorizationServerEndpoints
                 ? $"{uri.Scheme}://{uri.Host}:*"
                 : uri.GetLeftPart(UriPartial.Authority))
             .Distinct(StringComparer.OrdinalIgnoreCase);
-        return $"default-src 'none'; form-action 'self' {string.Join(' ', clients)}; frame-ancestors 'none'; base-uri 'none'".Replace("  ", " ", StringComparison.Ordinal);
+        var policy = $"default-src 'none'; form-action 'self' {string.Join(' ', clients)}; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+        return policy.Replace("  ", " ", StringComparison.Ordinal);
     }
 
-    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error, int status)
+    private static IResult LoginPage(
+        HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error, int status)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
         var message = error is null ? "" : $"<p role=\"alert\">{WebUtility.HtmlEncode(error)}</p>";
+        var action = WebUtility.HtmlEncode(http.Request.PathBase + AuthorizationEndpoints.Login);
+        var (field, token) = (WebUtility.HtmlEncode(tokens.FormFieldName), WebUtility.HtmlEncode(tokens.RequestToken));
         var html = $$"""
             <!DOCTYPE html>
             <html lang="en">
-            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in</title></head>
+            <head>
+            <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Sign in</title>
+            </head>
             <body>
             <main>
             <h1>Sign in</h1>
             {{message}}
-            <form method="post" action="{{WebUtility.HtmlEncode(http.Request.PathBase + AuthorizationEndpoints.Login)}}">
-            <input type="hidden" name="{{WebUtility.HtmlEncode(tokens.FormFieldName)}}" value="{{WebUtility.HtmlEncode(tokens.RequestToken)}}">
+            <form method="post" action="{{action}}">
+            <input type="hidden" name="{{field}}" value="{{token}}">
             <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(returnUrl ?? "/")}}">
             <p><label>User name <input name="username" autocomplete="username" required></label></p>
-            <p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>
+            <p><label>Password
+              <input name="password" type="password" autocomplete="current-password" required></label></p>
             <p><button type="submit">Sign in</button></p>
             </form>
             </main>

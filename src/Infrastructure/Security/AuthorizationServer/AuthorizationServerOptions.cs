@@ -26,14 +26,17 @@ public sealed class AuthorizationServerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:10", "00:10:00")]
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How long finished tokens and authorizations are kept (for replay detection) before the hourly prune removes them.</summary>
+    /// <summary>How long finished tokens and authorizations are kept (for replay detection) before the hourly prune
+    /// removes them.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan PruneAfter { get; set; } = TimeSpan.FromDays(14);
 
-    /// <summary>A PKCS#12 (.pfx) file with the RSA or ECDSA key that signs tokens. Empty: a development certificate (refused in Production).</summary>
+    /// <summary>A PKCS#12 (.pfx) file with the RSA or ECDSA key that signs tokens. Empty: a development certificate
+    /// (refused in Production).</summary>
     public string? SigningCertificatePath { get; set; }
 
-    /// <summary>The password of <see cref="SigningCertificatePath"/>; keep it in user-secrets or the environment.</summary>
+    /// <summary>The password of <see cref="SigningCertificatePath"/>; keep it in user-secrets or the
+    /// environment.</summary>
     public string? SigningCertificatePassword { get; set; }
 
     public IList<OAuthClientOptions> Clients { get; } = [];
@@ -59,9 +62,12 @@ public sealed class AuthorizationServerOptions : IValidatableObject
             return;
         }
 
-        var urls = configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        var ports = configuration["http_ports"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        var address = urls.FirstOrDefault() ?? (ports.FirstOrDefault() is { } port ? $"http://localhost:{port}" : "http://localhost:5000");
+        var urls = configuration["urls"]?.Split(
+            ';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var ports = configuration["http_ports"]?.Split(
+            ';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var address = urls.FirstOrDefault()
+            ?? (ports.FirstOrDefault() is { } port ? $"http://localhost:{port}" : "http://localhost:5000");
         // A wildcard host is every interface; the loopback name reaches it from this machine.
         var served = new UriBuilder(address.Replace("://*", "://localhost", StringComparison.Ordinal)
             .Replace("://+", "://localhost", StringComparison.Ordinal));
@@ -95,27 +101,34 @@ public sealed class AuthorizationServerOptions : IValidatableObject
     {
         if (Issuer is null || !Issuer.IsAbsoluteUri)
         {
-            yield return new ValidationResult("AuthorizationServer:Issuer must be the service's absolute public address, e.g. https://orders.example.com/.", [nameof(Issuer)]);
+            yield return new ValidationResult(
+                "AuthorizationServer:Issuer must be the service's absolute public address, "
+                + "e.g. https://orders.example.com/.",
+                [nameof(Issuer)]);
         }
         else if (Issuer.Scheme != Uri.UriSchemeHttps && !Issuer.IsLoopback)
         {
-            yield return new ValidationResult("AuthorizationServer:Issuer must use https unless it is a loopback address.", [nameof(Issuer)]);
+            yield return new ValidationResult(
+                "AuthorizationServer:Issuer must use https unless it is a loopback address.", [nameof(Issuer)]);
         }
 
         foreach (var (client, index) in Clients.Select((c, i) => (c, i)))
         {
             foreach (var problem in client.Problems())
             {
-                yield return new ValidationResult($"AuthorizationServer:Clients:{index} ({client.ClientId}): {problem}", [nameof(Clients)]);
+                yield return new ValidationResult(
+                    $"AuthorizationServer:Clients:{index} ({client.ClientId}): {problem}", [nameof(Clients)]);
             }
         }
 
         foreach (var duplicate in Clients.GroupBy(c => c.ClientId, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            yield return new ValidationResult($"AuthorizationServer:Clients has the client id '{duplicate.Key}' more than once.", [nameof(Clients)]);
+            yield return new ValidationResult(
+                $"AuthorizationServer:Clients has the client id '{duplicate.Key}' more than once.", [nameof(Clients)]);
         }
 
-        if (!string.IsNullOrEmpty(ApiReferenceClient) && !SignsInFromABrowser(Clients.FirstOrDefault(c => c.ClientId == ApiReferenceClient)))
+        if (!string.IsNullOrEmpty(ApiReferenceClient)
+            && !SignsInFromABrowser(Clients.FirstOrDefault(c => c.ClientId == ApiReferenceClient)))
         {
             yield return new ValidationResult(
                 $"AuthorizationServer:ApiReferenceClient '{ApiReferenceClient}' must name a public client of "
@@ -127,7 +140,8 @@ public sealed class AuthorizationServerOptions : IValidatableObject
         {
             if (string.IsNullOrWhiteSpace(user.Id) || string.IsNullOrEmpty(user.Password))
             {
-                yield return new ValidationResult($"AuthorizationServer:Users:{index} needs an Id and a Password.", [nameof(Users)]);
+                yield return new ValidationResult(
+                    $"AuthorizationServer:Users:{index} needs an Id and a Password.", [nameof(Users)]);
             }
         }
     }
@@ -141,7 +155,8 @@ public sealed class OAuthClientOptions
 {
     public string ClientId { get; set; } = "";
 
-    /// <summary>Empty for a public client (a browser or native app), which must use the authorization code flow with PKCE.</summary>
+    /// <summary>Empty for a public client (a browser or native app), which must use the authorization code flow with
+    /// PKCE.</summary>
     public string? ClientSecret { get; set; }
 
     public string? DisplayName { get; set; }
@@ -188,11 +203,13 @@ public sealed class OAuthClientOptions
         }
 
         // A path on this service (/auth/callback) is resolved under the issuer.
-        foreach (var uri in RedirectUris.Concat(PostLogoutRedirectUris).Where(u => AuthorizationServerOptions.IsServicePath(u)
+        foreach (var uri in RedirectUris.Concat(PostLogoutRedirectUris).Where(
+            u => AuthorizationServerOptions.IsServicePath(u)
                      ? u.OriginalString.Contains('#', StringComparison.Ordinal)
                      : !u.IsAbsoluteUri || !string.IsNullOrEmpty(u.Fragment)))
         {
-            yield return $"the redirect address '{uri.OriginalString}' must be absolute or a path, and carry no fragment.";
+            yield return
+                $"the redirect address '{uri.OriginalString}' must be absolute or a path, and carry no fragment.";
         }
     }
 }
@@ -211,7 +228,8 @@ public sealed class DevelopmentUser
 /// Refuses to start in Production with what is only fit for development: the development signing certificate,
 /// users from configuration, or a client secret that is one of the shipped defaults or too short to be a secret.
 /// </summary>
-public sealed class AuthorizationServerProductionCheck(IHostEnvironment environment) : IValidateOptions<AuthorizationServerOptions>
+public sealed class AuthorizationServerProductionCheck(IHostEnvironment environment)
+    : IValidateOptions<AuthorizationServerOptions>
 {
     public const int MinimumSecretLength = 32;
 
@@ -225,17 +243,21 @@ public sealed class AuthorizationServerProductionCheck(IHostEnvironment environm
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.SigningCertificatePath))
         {
-            failures.Add("AuthorizationServer:SigningCertificatePath is empty, so tokens would be signed with a development certificate; configure a certificate for Production.");
+            failures.Add("AuthorizationServer:SigningCertificatePath is empty, so tokens would be signed with a "
+                + "development certificate; configure a certificate for Production.");
         }
 
         if (options.Users.Count > 0)
         {
-            failures.Add("AuthorizationServer:Users lists development users; in Production users come from your own user directory (IUserDirectory).");
+            failures.Add("AuthorizationServer:Users lists development users; in Production users come from your "
+                + "own user directory (IUserDirectory).");
         }
 
-        foreach (var client in options.Clients.Where(c => c.ClientSecret is { } secret && (Security.DevelopmentSecrets.Contains(secret) || secret.Length < MinimumSecretLength)))
+        foreach (var client in options.Clients.Where(c => c.ClientSecret is { } secret
+            && (Security.DevelopmentSecrets.Contains(secret) || secret.Length < MinimumSecretLength)))
         {
-            failures.Add($"AuthorizationServer:Clients '{client.ClientId}' uses a development default or a secret shorter than {MinimumSecretLength} characters.");
+            failures.Add($"AuthorizationServer:Clients '{client.ClientId}' uses a development default or a secret "
+                + $"shorter than {MinimumSecretLength} characters.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Redis;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -19,9 +20,12 @@ namespace Template.Infrastructure.Security.AuthorizationServer;
 /// </summary>
 public static class AuthorizationServerSetup
 {
-    public static readonly string[] IdentityScopes = [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess];
+    public static readonly string[] IdentityScopes =
+        [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess];
 
-    internal static void AddEmbeddedAuthorizationServer(this IServiceCollection services, AuthorizationServerOptions options, IHostEnvironment environment, ServiceBackends backends)
+    internal static void AddEmbeddedAuthorizationServer(
+        this IServiceCollection services, AuthorizationServerOptions options, IHostEnvironment environment,
+        ServiceBackends backends)
     {
         services.AddSingleton<IValidateOptions<AuthorizationServerOptions>, AuthorizationServerProductionCheck>();
         services.AddKeyedSingleton<IOAuthRecordStorage, InMemoryOAuthRecords>(OAuthRecordKeys.Configured);
@@ -86,15 +90,18 @@ public static class AuthorizationServerSetup
                 server.SetAccessTokenLifetime(options.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(options.RefreshTokenLifetime)
                     .SetAuthorizationCodeLifetime(options.AuthorizationCodeLifetime);
-                server.RegisterScopes([.. IdentityScopes, .. options.Clients.SelectMany(c => c.Scopes).Distinct(StringComparer.Ordinal)]);
-                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.Email, Claims.Role, Claims.AuthenticationTime);
+                server.RegisterScopes(
+                    [.. IdentityScopes, .. options.Clients.SelectMany(c => c.Scopes).Distinct(StringComparer.Ordinal)]);
+                server.RegisterClaims(
+                    Claims.Subject, Claims.Name, Claims.Email, Claims.Role, Claims.AuthenticationTime);
                 server.AddEventHandler(DiscoveryFromIssuer.Descriptor);
                 server.AddEventHandler(RefreshTokenRedemption.Descriptor);
 
                 if (!string.IsNullOrWhiteSpace(options.SigningCertificatePath))
                 {
                     server.AddSigningCertificate(X509CertificateLoader.LoadPkcs12FromFile(
-                        options.SigningCertificatePath, options.SigningCertificatePassword, X509KeyStorageFlags.EphemeralKeySet));
+                        options.SigningCertificatePath, options.SigningCertificatePassword,
+                        X509KeyStorageFlags.EphemeralKeySet));
                 }
                 else if (!environment.IsProduction())
                 {
@@ -126,13 +133,14 @@ public static class AuthorizationServerSetup
             });
 
         // After OpenIddict has registered its scheme: its handler, consulted only about the server's own paths.
-        services.TryAddScoped<OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreHandler>();
+        services.TryAddScoped<OpenIddictServerAspNetCoreHandler>();
         services.PostConfigure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(authentication =>
-            authentication.SchemeMap[OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreDefaults.AuthenticationScheme].HandlerType =
+            authentication.SchemeMap[OpenIddictServerAspNetCoreDefaults.AuthenticationScheme].HandlerType =
                 typeof(EmbeddedServerRequestHandler));
     }
 
-    /// <summary>Validates the embedded server's access tokens with the hardened JWT bearer handler, against its own keys and issuer.</summary>
+    /// <summary>Validates the embedded server's access tokens with the hardened JWT bearer handler, against its own
+    /// keys and issuer.</summary>
     internal static void TrustEmbeddedServer(JwtBearerOptions bearer, OpenIddictServerOptions server)
     {
         var keys = server.SigningCredentials.Select(c => c.Key).ToList();
@@ -151,7 +159,8 @@ public static class AuthorizationServerSetup
         {
             // The revocation check could not reach the token store (Redis down): that is 503 with Retry-After from
             // the exception handler, not a 401 that would make clients throw away a good token.
-            if (context.AuthenticateFailure is { } failure && Errors.ProblemExceptionHandler.IsBackendUnavailable(failure))
+            if (context.AuthenticateFailure is { } failure
+                && Errors.ProblemExceptionHandler.IsBackendUnavailable(failure))
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             }
@@ -177,7 +186,8 @@ public static class AuthorizationServerSetup
 /// <summary>The paths of the embedded server and its login page.</summary>
 public static class AuthorizationEndpoints
 {
-    /// <summary>Where the protocol endpoints live; exempt from the CSRF check (see <see cref="CsrfOptions"/>).</summary>
+    /// <summary>Where the protocol endpoints live; exempt from the CSRF check (see <see
+    /// cref="CsrfOptions"/>).</summary>
     public const string ProtocolPrefix = "/connect";
     public const string Authorize = "connect/authorize";
     public const string Token = "connect/token";
@@ -194,7 +204,8 @@ public static class OAuthGates
 }
 
 /// <summary>Registers the configured clients in this instance's client store when it starts.</summary>
-internal sealed class OAuthClientRegistration(IServiceScopeFactory scopes, IOptions<AuthorizationServerOptions> options) : IHostedService
+internal sealed class OAuthClientRegistration(IServiceScopeFactory scopes, IOptions<AuthorizationServerOptions> options)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -230,8 +241,10 @@ internal sealed class OAuthClientRegistration(IServiceScopeFactory scopes, IOpti
         if (client.Grants.Contains(GrantTypes.AuthorizationCode, StringComparer.Ordinal))
         {
             descriptor.Permissions.UnionWith([
-                Permissions.Endpoints.Authorization, Permissions.Endpoints.EndSession, Permissions.GrantTypes.AuthorizationCode,
-                Permissions.ResponseTypes.Code, Permissions.Scopes.Profile, Permissions.Scopes.Email, Permissions.Scopes.Roles]);
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.EndSession,
+                Permissions.GrantTypes.AuthorizationCode,
+                Permissions.ResponseTypes.Code, Permissions.Scopes.Profile, Permissions.Scopes.Email,
+                Permissions.Scopes.Roles]);
             descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
         }
 
@@ -241,8 +254,10 @@ internal sealed class OAuthClientRegistration(IServiceScopeFactory scopes, IOpti
         }
 
         descriptor.Permissions.UnionWith(client.Scopes.Select(s => Permissions.Prefixes.Scope + s));
-        descriptor.RedirectUris.UnionWith(client.RedirectUris.Select(u => AuthorizationServerOptions.Resolve(u, issuer)));
-        descriptor.PostLogoutRedirectUris.UnionWith(client.PostLogoutRedirectUris.Select(u => AuthorizationServerOptions.Resolve(u, issuer)));
+        descriptor.RedirectUris.UnionWith(client.RedirectUris.Select(
+            u => AuthorizationServerOptions.Resolve(u, issuer)));
+        descriptor.PostLogoutRedirectUris.UnionWith(client.PostLogoutRedirectUris.Select(
+            u => AuthorizationServerOptions.Resolve(u, issuer)));
         return descriptor;
     }
 }

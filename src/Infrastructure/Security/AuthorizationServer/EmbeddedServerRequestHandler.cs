@@ -34,7 +34,8 @@ internal sealed class EmbeddedServerRequestHandler(OpenIddictServerAspNetCoreHan
 
     public Task ForbidAsync(AuthenticationProperties? properties) => inner.ForbidAsync(properties);
 
-    public Task SignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties) => inner.SignInAsync(user, properties);
+    public Task SignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties) =>
+        inner.SignInAsync(user, properties);
 
     public Task SignOutAsync(AuthenticationProperties? properties) => inner.SignOutAsync(properties);
 }

@@ -13,28 +13,39 @@ internal interface IOAuthRecordStorage
 {
     Task<(string Json, string Version)?> ReadAsync(string kind, string id, CancellationToken cancellationToken);
 
-    /// <summary>Writes a record when its stored version is still <paramref name="expectedVersion"/> (null: the record must not exist).</summary>
-    Task<bool> WriteAsync(string kind, string id, string? expectedVersion, string version, string json, IReadOnlyCollection<string> indexes, CancellationToken cancellationToken);
+    /// <summary>Writes a record when its stored version is still <paramref name="expectedVersion"/> (null: the record
+    /// must not exist).</summary>
+    Task<bool> WriteAsync(
+        string kind, string id, string? expectedVersion, string version, string json,
+        IReadOnlyCollection<string> indexes, CancellationToken cancellationToken);
 
-    Task<bool> DeleteAsync(string kind, string id, string expectedVersion, IReadOnlyCollection<string> indexes, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(
+        string kind, string id, string expectedVersion, IReadOnlyCollection<string> indexes,
+        CancellationToken cancellationToken);
 
-    /// <summary>Ids listed under an index (or every id with <see cref="All"/>); may include ids whose record has since changed or gone.</summary>
+    /// <summary>Ids listed under an index (or every id with <see cref="All"/>); may include ids whose record has since
+    /// changed or gone.</summary>
     Task<IReadOnlyList<string>> IdsAsync(string kind, string index, CancellationToken cancellationToken);
 
     public const string All = "all";
 }
 
-/// <summary>Records held in this process: the in-memory mode, and the clients and scopes read from configuration.</summary>
+/// <summary>Records held in this process: the in-memory mode, and the clients and scopes read from
+/// configuration.</summary>
 internal sealed class InMemoryOAuthRecords : IOAuthRecordStorage
 {
     private readonly ConcurrentDictionary<(string Kind, string Id), (string Json, string Version)> records = new();
-    private readonly ConcurrentDictionary<(string Kind, string Index), ConcurrentDictionary<string, byte>> indexes = new();
+    private readonly ConcurrentDictionary<(string Kind, string Index), ConcurrentDictionary<string, byte>> indexes =
+        new();
     private readonly Lock writeLock = new();
 
-    public Task<(string Json, string Version)?> ReadAsync(string kind, string id, CancellationToken cancellationToken) =>
+    public Task<(string Json, string Version)?> ReadAsync(
+        string kind, string id, CancellationToken cancellationToken) =>
         Task.FromResult<(string, string)?>(records.TryGetValue((kind, id), out var record) ? record : null);
 
-    public Task<bool> WriteAsync(string kind, string id, string? expectedVersion, string version, string json, IReadOnlyCollection<string> indexes, CancellationToken cancellationToken)
+    public Task<bool> WriteAsync(
+        string kind, string id, string? expectedVersion, string version, string json,
+        IReadOnlyCollection<string> indexes, CancellationToken cancellationToken)
     {
         lock (writeLock)
         {
@@ -54,7 +65,9 @@ internal sealed class InMemoryOAuthRecords : IOAuthRecordStorage
         }
     }
 
-    public Task<bool> DeleteAsync(string kind, string id, string expectedVersion, IReadOnlyCollection<string> indexes, CancellationToken cancellationToken)
+    public Task<bool> DeleteAsync(
+        string kind, string id, string expectedVersion, IReadOnlyCollection<string> indexes,
+        CancellationToken cancellationToken)
     {
         lock (writeLock)
         {
@@ -90,17 +103,23 @@ internal sealed class RedisOAuthRecords(ServiceRedis redis) : IOAuthRecordStorag
     private const string VersionField = "version";
     private readonly IDatabase database = redis.Database("oauth:");
 
-    public async Task<(string Json, string Version)?> ReadAsync(string kind, string id, CancellationToken cancellationToken)
+    public async Task<(string Json, string Version)?> ReadAsync(
+        string kind, string id, CancellationToken cancellationToken)
     {
         var values = await database.HashGetAsync(RecordKey(kind, id), [JsonField, VersionField]).ConfigureAwait(false);
         return values[0].IsNull || values[1].IsNull ? null : (values[0].ToString(), values[1].ToString());
     }
 
-    public async Task<bool> WriteAsync(string kind, string id, string? expectedVersion, string version, string json, IReadOnlyCollection<string> indexes, CancellationToken cancellationToken)
+    public async Task<bool> WriteAsync(
+        string kind, string id, string? expectedVersion, string version, string json,
+        IReadOnlyCollection<string> indexes, CancellationToken cancellationToken)
     {
         var key = RecordKey(kind, id);
         var transaction = database.CreateTransaction();
-        transaction.AddCondition(expectedVersion is null ? Condition.KeyNotExists(key) : Condition.HashEqual(key, VersionField, expectedVersion));
+        transaction.AddCondition(
+            expectedVersion is null
+                ? Condition.KeyNotExists(key)
+                : Condition.HashEqual(key, VersionField, expectedVersion));
         _ = transaction.HashSetAsync(key, [new HashEntry(JsonField, json), new HashEntry(VersionField, version)]);
         foreach (var index in indexes.Append(IOAuthRecordStorage.All))
         {
@@ -110,7 +129,9 @@ internal sealed class RedisOAuthRecords(ServiceRedis redis) : IOAuthRecordStorag
         return await transaction.ExecuteAsync().ConfigureAwait(false);
     }
 
-    public async Task<bool> DeleteAsync(string kind, string id, string expectedVersion, IReadOnlyCollection<string> indexes, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(
+        string kind, string id, string expectedVersion, IReadOnlyCollection<string> indexes,
+        CancellationToken cancellationToken)
     {
         var key = RecordKey(kind, id);
         var transaction = database.CreateTransaction();

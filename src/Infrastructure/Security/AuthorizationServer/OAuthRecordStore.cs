@@ -6,7 +6,8 @@ using OpenIddict.Abstractions;
 
 namespace Template.Infrastructure.Security.AuthorizationServer;
 
-/// <summary>What every stored authorization-server record has: an id, a version for compare-and-set, free-form properties.</summary>
+/// <summary>What every stored authorization-server record has: an id, a version for compare-and-set, free-form
+/// properties.</summary>
 public abstract class OAuthRecord
 {
     public string Id { get; set; } = Guid.NewGuid().ToString("N");
@@ -20,7 +21,8 @@ public abstract class OAuthRecord
 /// The part of the four OpenIddict stores that does not depend on the record type: create, read, update with a version
 /// check (a lost race throws OpenIddict's concurrency exception), delete, list and LINQ queries over a snapshot.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance members implement the OpenIddict store interfaces.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822", Justification = "Instance members implement the OpenIddict store interfaces.")]
 internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T : OAuthRecord, new()
 {
     protected abstract string Kind { get; }
@@ -33,7 +35,8 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
     public async ValueTask<long> CountAsync(CancellationToken cancellationToken) =>
         (await storage.IdsAsync(Kind, IOAuthRecordStorage.All, cancellationToken).ConfigureAwait(false)).Count;
 
-    public async ValueTask<long> CountAsync<TResult>(Func<IQueryable<T>, IQueryable<TResult>> query, CancellationToken cancellationToken)
+    public async ValueTask<long> CountAsync<TResult>(
+        Func<IQueryable<T>, IQueryable<TResult>> query, CancellationToken cancellationToken)
     {
         return query((await SnapshotAsync(cancellationToken).ConfigureAwait(false)).AsQueryable()).LongCount();
     }
@@ -50,7 +53,8 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
 
     public async ValueTask DeleteAsync(T record, CancellationToken cancellationToken)
     {
-        if (!await storage.DeleteAsync(Kind, record.Id, record.Version, [.. IndexesOf(record)], cancellationToken).ConfigureAwait(false))
+        if (!await storage.DeleteAsync(
+            Kind, record.Id, record.Version, [.. IndexesOf(record)], cancellationToken).ConfigureAwait(false))
         {
             throw Conflict(record);
         }
@@ -70,9 +74,11 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
         return record;
     }
 
-    public async IAsyncEnumerable<T> ListAsync(int? count, int? offset, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<T> ListAsync(
+        int? count, int? offset, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var records = (await SnapshotAsync(cancellationToken).ConfigureAwait(false)).OrderBy(r => r.Id, StringComparer.Ordinal).Skip(offset ?? 0);
+        var records = (await SnapshotAsync(cancellationToken).ConfigureAwait(false)).OrderBy(
+            r => r.Id, StringComparer.Ordinal).Skip(offset ?? 0);
         foreach (var record in count is { } take ? records.Take(take) : records)
         {
             yield return record;
@@ -80,17 +86,21 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
     }
 
     public async IAsyncEnumerable<TResult> ListAsync<TState, TResult>(
-        Func<IQueryable<T>, TState, IQueryable<TResult>> query, TState state, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Func<IQueryable<T>, TState, IQueryable<TResult>> query, TState state,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var result in query((await SnapshotAsync(cancellationToken).ConfigureAwait(false)).AsQueryable(), state))
+        foreach (var result in query(
+            (await SnapshotAsync(cancellationToken).ConfigureAwait(false)).AsQueryable(), state))
         {
             yield return result;
         }
     }
 
-    public async ValueTask<TResult?> GetAsync<TState, TResult>(Func<IQueryable<T>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken)
+    public async ValueTask<TResult?> GetAsync<TState, TResult>(
+        Func<IQueryable<T>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken)
     {
-        return query((await SnapshotAsync(cancellationToken).ConfigureAwait(false)).AsQueryable(), state).FirstOrDefault();
+        return query(
+            (await SnapshotAsync(cancellationToken).ConfigureAwait(false)).AsQueryable(), state).FirstOrDefault();
     }
 
     public ValueTask<string?> GetIdAsync(T record, CancellationToken cancellationToken)
@@ -98,27 +108,34 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
         return ValueTask.FromResult<string?>(record.Id);
     }
 
-    public ValueTask<ImmutableDictionary<string, JsonElement>> GetPropertiesAsync(T record, CancellationToken cancellationToken)
+    public ValueTask<ImmutableDictionary<string, JsonElement>> GetPropertiesAsync(
+        T record, CancellationToken cancellationToken)
     {
-        return ValueTask.FromResult(record.Properties?.ToImmutableDictionary() ?? ImmutableDictionary<string, JsonElement>.Empty);
+        return ValueTask.FromResult(
+            record.Properties?.ToImmutableDictionary() ?? ImmutableDictionary<string, JsonElement>.Empty);
     }
 
-    public ValueTask SetPropertiesAsync(T record, ImmutableDictionary<string, JsonElement> properties, CancellationToken cancellationToken)
+    public ValueTask SetPropertiesAsync(
+        T record, ImmutableDictionary<string, JsonElement> properties, CancellationToken cancellationToken)
     {
         record.Properties = properties is { Count: > 0 } ? new Dictionary<string, JsonElement>(properties) : null;
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Writes <paramref name="record"/> under a new version if the stored one is still <paramref name="expectedVersion"/> (null: a new record).</summary>
+    /// <summary>Writes <paramref name="record"/> under a new version if the stored one is still <paramref
+    /// name="expectedVersion"/> (null: a new record).</summary>
     private async ValueTask SaveAsync(T record, string? expectedVersion, CancellationToken cancellationToken)
     {
         var previous = record.Version;
         record.Version = Guid.NewGuid().ToString("N");
-        if (!await storage.WriteAsync(Kind, record.Id, expectedVersion, record.Version, JsonSerializer.Serialize(record), [.. IndexesOf(record)], cancellationToken).ConfigureAwait(false))
+        if (!await storage.WriteAsync(
+            Kind, record.Id, expectedVersion, record.Version, JsonSerializer.Serialize(record), [.. IndexesOf(record)],
+            cancellationToken).ConfigureAwait(false))
         {
             record.Version = previous;
             throw expectedVersion is null
-                ? new OpenIddictExceptions.ConcurrencyException($"A {Kind} record with the id '{record.Id}' already exists.")
+                ? new OpenIddictExceptions.ConcurrencyException(
+                    $"A {Kind} record with the id '{record.Id}' already exists.")
                 : Conflict(record);
         }
     }
@@ -126,8 +143,10 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
     private OpenIddictExceptions.ConcurrencyException Conflict(T record) =>
         new($"The {Kind} record '{record.Id}' was changed or removed by another request.");
 
-    /// <summary>The records listed under <paramref name="index"/> that still match it (an index may lag behind a change).</summary>
-    protected async IAsyncEnumerable<T> FindAllAsync(string index, Func<T, bool> matches, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The records listed under <paramref name="index"/> that still match it (an index may lag behind a
+    /// change).</summary>
+    protected async IAsyncEnumerable<T> FindAllAsync(
+        string index, Func<T, bool> matches, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var id in await storage.IdsAsync(Kind, index, cancellationToken).ConfigureAwait(false))
         {
@@ -138,13 +157,16 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
         }
     }
 
-    /// <summary>Applies <paramref name="change"/> to each record and saves it, re-reading and retrying a record another request changed meanwhile.</summary>
-    protected async ValueTask<long> ChangeAllAsync(IAsyncEnumerable<T> records, Func<T, bool> change, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="change"/> to each record and saves it, re-reading and retrying a record another
+    /// request changed meanwhile.</summary>
+    protected async ValueTask<long> ChangeAllAsync(
+        IAsyncEnumerable<T> records, Func<T, bool> change, CancellationToken cancellationToken)
     {
         long changed = 0;
         await foreach (var found in records.ConfigureAwait(false))
         {
-            for (var record = found; record is not null; record = await FindByIdAsync(found.Id, cancellationToken).ConfigureAwait(false))
+            for (var record = found; record is not null; record = await FindByIdAsync(
+                found.Id, cancellationToken).ConfigureAwait(false))
             {
                 if (!change(record))
                 {
@@ -167,10 +189,12 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
         return changed;
     }
 
-    protected async ValueTask<long> DeleteAllAsync(Func<T, ValueTask<bool>> shouldDelete, CancellationToken cancellationToken)
+    protected async ValueTask<long> DeleteAllAsync(
+        Func<T, ValueTask<bool>> shouldDelete, CancellationToken cancellationToken)
     {
         long deleted = 0;
-        await foreach (var record in FindAllAsync(IOAuthRecordStorage.All, _ => true, cancellationToken).ConfigureAwait(false))
+        await foreach (var record in FindAllAsync(
+            IOAuthRecordStorage.All, _ => true, cancellationToken).ConfigureAwait(false))
         {
             if (await shouldDelete(record).ConfigureAwait(false))
             {
@@ -192,7 +216,8 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
     private async ValueTask<List<T>> SnapshotAsync(CancellationToken cancellationToken)
     {
         var records = new List<T>();
-        await foreach (var record in FindAllAsync(IOAuthRecordStorage.All, _ => true, cancellationToken).ConfigureAwait(false))
+        await foreach (var record in FindAllAsync(
+            IOAuthRecordStorage.All, _ => true, cancellationToken).ConfigureAwait(false))
         {
             records.Add(record);
         }
@@ -215,5 +240,6 @@ internal abstract class OAuthRecordStore<T>(IOAuthRecordStorage storage) where T
         values is { Count: > 0 } ? values.ToDictionary(v => v.Key.Name, v => v.Value, StringComparer.Ordinal) : null;
 
     protected static ImmutableDictionary<CultureInfo, string> ToCultures(Dictionary<string, string>? values) =>
-        values?.ToImmutableDictionary(v => CultureInfo.GetCultureInfo(v.Key), v => v.Value) ?? ImmutableDictionary<CultureInfo, string>.Empty;
+        values?.ToImmutableDictionary(v => CultureInfo.GetCultureInfo(v.Key), v => v.Value)
+            ?? ImmutableDictionary<CultureInfo, string>.Empty;
 }

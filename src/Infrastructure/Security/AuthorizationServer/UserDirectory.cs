@@ -27,12 +27,15 @@ internal sealed class ConfiguredUserDirectory(IOptionsMonitor<AuthorizationServe
 
     public Task<ServiceUser?> CheckPasswordAsync(string userName, string password, CancellationToken cancellationToken)
     {
-        var user = options.CurrentValue.Users.FirstOrDefault(u => string.Equals(u.Id, userName, StringComparison.OrdinalIgnoreCase));
-        // Compare in constant time, and against a dummy when the user is unknown, so timing does not tell which names exist.
+        var user = options.CurrentValue.Users.FirstOrDefault(u => string.Equals(
+            u.Id, userName, StringComparison.OrdinalIgnoreCase));
+        // Compare in constant time, and against a dummy when the user is unknown, so timing does not tell which names
+        // exist.
         var expected = Encoding.UTF8.GetBytes(user?.Password ?? "\0unknown-user\0");
         var matches = CryptographicOperations.FixedTimeEquals(expected, Encoding.UTF8.GetBytes(password));
         return Task.FromResult(user is not null && matches ? ToUser(user) : null);
     }
 
-    private static ServiceUser ToUser(DevelopmentUser user) => new(user.Id, user.Name ?? user.Id, user.Email, [.. user.Roles]);
+    private static ServiceUser ToUser(DevelopmentUser user) =>
+        new(user.Id, user.Name ?? user.Id, user.Email, [.. user.Roles]);
 }

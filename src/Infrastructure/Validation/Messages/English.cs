@@ -3,7 +3,8 @@ namespace Template.Infrastructure.Validation.Messages;
 /// <summary>Messages of the added rules in English, the fallback culture. Keys are the rules' error codes.</summary>
 internal static class English
 {
-    public static readonly IReadOnlyDictionary<string, string> Messages = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string> Messages =
+        new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["uuid"] = "'{PropertyName}' must be a valid UUID.",
         ["ulid"] = "'{PropertyName}' must be a valid ULID.",

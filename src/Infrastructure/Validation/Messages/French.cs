@@ -2,15 +2,18 @@ namespace Template.Infrastructure.Validation.Messages;
 
 internal static class French
 {
-    public static readonly IReadOnlyDictionary<string, string> Messages = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string> Messages =
+        new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["uuid"] = "'{PropertyName}' doit être un UUID valide.",
         ["ulid"] = "'{PropertyName}' doit être un ULID valide.",
         ["url"] = "'{PropertyName}' doit être une URL absolue ({Schemes}).",
-        ["slug"] = "'{PropertyName}' ne doit contenir que des minuscules et des chiffres séparés par des tirets simples.",
+        ["slug"] =
+            "'{PropertyName}' ne doit contenir que des minuscules et des chiffres séparés par des tirets simples.",
         ["alpha"] = "'{PropertyName}' ne doit contenir que des lettres.",
         ["alpha_num"] = "'{PropertyName}' ne doit contenir que des lettres et des chiffres.",
-        ["alpha_dash"] = "'{PropertyName}' ne doit contenir que des lettres, des chiffres, des tirets et des tirets bas.",
+        ["alpha_dash"] =
+            "'{PropertyName}' ne doit contenir que des lettres, des chiffres, des tirets et des tirets bas.",
         ["ascii"] = "'{PropertyName}' ne doit contenir que des caractères ASCII.",
         ["lowercase"] = "'{PropertyName}' doit être en minuscules.",
         ["uppercase"] = "'{PropertyName}' doit être en majuscules.",
@@ -46,7 +49,8 @@ internal static class French
         ["prohibits"] = "'{PropertyName}' interdit la présence de {Other}.",
         ["confirmed"] = "'{PropertyName}' ne correspond pas à sa confirmation.",
         ["email"] = "'{PropertyName}' doit être une adresse e-mail valide.",
-        ["phone_e164"] = "'{PropertyName}' doit être un numéro de téléphone au format international, comme +33123456789.",
+        ["phone_e164"] =
+            "'{PropertyName}' doit être un numéro de téléphone au format international, comme +33123456789.",
         ["currency"] = "'{PropertyName}' doit être un code de devise ISO 4217 comme EUR.",
         ["country"] = "'{PropertyName}' doit être un code pays ISO 3166 comme FR.",
         ["language_tag"] = "'{PropertyName}' doit être une balise de langue comme fr ou fr-CA.",
@@ -63,7 +67,8 @@ internal static class French
         ["type.number"] = "'{PropertyName}' doit être un nombre.",
         ["type.boolean"] = "'{PropertyName}' doit être true ou false.",
         ["type.string"] = "'{PropertyName}' doit être une chaîne de caractères.",
-        ["type.date"] = "'{PropertyName}' doit être une date et heure au format ISO 8601, par exemple 2026-01-31T12:00:00Z.",
+        ["type.date"] =
+            "'{PropertyName}' doit être une date et heure au format ISO 8601, par exemple 2026-01-31T12:00:00Z.",
         ["type.array"] = "'{PropertyName}' doit être un tableau.",
         ["type.object"] = "'{PropertyName}' doit être un objet.",
         ["type.enum"] = "'{PropertyName}' doit être l'une des valeurs suivantes : {Values}.",

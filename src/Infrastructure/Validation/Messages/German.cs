@@ -2,12 +2,14 @@ namespace Template.Infrastructure.Validation.Messages;
 
 internal static class German
 {
-    public static readonly IReadOnlyDictionary<string, string> Messages = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string> Messages =
+        new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["uuid"] = "'{PropertyName}' muss eine gültige UUID sein.",
         ["ulid"] = "'{PropertyName}' muss eine gültige ULID sein.",
         ["url"] = "'{PropertyName}' muss eine absolute URL sein ({Schemes}).",
-        ["slug"] = "'{PropertyName}' darf nur Kleinbuchstaben und Ziffern enthalten, getrennt durch einzelne Bindestriche.",
+        ["slug"] =
+            "'{PropertyName}' darf nur Kleinbuchstaben und Ziffern enthalten, getrennt durch einzelne Bindestriche.",
         ["alpha"] = "'{PropertyName}' darf nur Buchstaben enthalten.",
         ["alpha_num"] = "'{PropertyName}' darf nur Buchstaben und Ziffern enthalten.",
         ["alpha_dash"] = "'{PropertyName}' darf nur Buchstaben, Ziffern, Binde- und Unterstriche enthalten.",

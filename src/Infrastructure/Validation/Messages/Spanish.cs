@@ -2,7 +2,8 @@ namespace Template.Infrastructure.Validation.Messages;
 
 internal static class Spanish
 {
-    public static readonly IReadOnlyDictionary<string, string> Messages = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string> Messages =
+        new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["uuid"] = "'{PropertyName}' debe ser un UUID válido.",
         ["ulid"] = "'{PropertyName}' debe ser un ULID válido.",
@@ -63,7 +64,8 @@ internal static class Spanish
         ["type.number"] = "'{PropertyName}' debe ser un número.",
         ["type.boolean"] = "'{PropertyName}' debe ser true o false.",
         ["type.string"] = "'{PropertyName}' debe ser una cadena de texto.",
-        ["type.date"] = "'{PropertyName}' debe ser una fecha y hora en formato ISO 8601, por ejemplo 2026-01-31T12:00:00Z.",
+        ["type.date"] =
+            "'{PropertyName}' debe ser una fecha y hora en formato ISO 8601, por ejemplo 2026-01-31T12:00:00Z.",
         ["type.array"] = "'{PropertyName}' debe ser un array.",
         ["type.object"] = "'{PropertyName}' debe ser un objeto.",
         ["type.enum"] = "'{PropertyName}' debe ser uno de los siguientes valores: {Values}.",

@@ -9,26 +9,32 @@ namespace Template.Infrastructure.Validation.Rules;
 public static class FileRules
 {
     /// <summary>At most <paramref name="bytes"/> long.</summary>
-    public static IRuleBuilderOptions<T, IFormFile?> MaxFileSize<T>(this IRuleBuilder<T, IFormFile?> rule, long bytes) =>
-        rule.SetValidator(new FileRule<T>("file_max_size", (file, _) => file.Length <= bytes, new() { ["Max"] = bytes }));
+    public static IRuleBuilderOptions<T, IFormFile?> MaxFileSize<T>(
+        this IRuleBuilder<T, IFormFile?> rule, long bytes) =>
+        rule.SetValidator(new FileRule<T>(
+            "file_max_size", (file, _) => file.Length <= bytes, new() { ["Max"] = bytes }));
 
     /// <summary>A name ending in one of <paramref name="extensions"/> (without the dot; case-insensitive).</summary>
-    public static IRuleBuilderOptions<T, IFormFile?> FileExtensions<T>(this IRuleBuilder<T, IFormFile?> rule, params string[] extensions) =>
+    public static IRuleBuilderOptions<T, IFormFile?> FileExtensions<T>(
+        this IRuleBuilder<T, IFormFile?> rule, params string[] extensions) =>
         rule.SetValidator(new FileRule<T>(
             "file_extension",
-            (file, _) => extensions.Contains(Path.GetExtension(file.FileName).TrimStart('.'), StringComparer.OrdinalIgnoreCase),
+            (file, _) =>
+                extensions.Contains(Path.GetExtension(file.FileName).TrimStart('.'), StringComparer.OrdinalIgnoreCase),
             new() { ["Values"] = string.Join(", ", extensions) }));
 
     /// <summary>
     /// Content whose signature is one of <paramref name="mediaTypes"/>. Known: image/png, image/jpeg, image/gif,
     /// image/webp, application/pdf, application/zip, text/plain (UTF-8 without control characters).
     /// </summary>
-    public static IRuleBuilderOptions<T, IFormFile?> FileTypes<T>(this IRuleBuilder<T, IFormFile?> rule, params string[] mediaTypes)
+    public static IRuleBuilderOptions<T, IFormFile?> FileTypes<T>(
+        this IRuleBuilder<T, IFormFile?> rule, params string[] mediaTypes)
     {
         var unknown = mediaTypes.Where(m => !FileSignatures.Known.Contains(m)).ToList();
         if (unknown.Count > 0)
         {
-            throw new ArgumentException($"No content signature is known for {string.Join(", ", unknown)}.", nameof(mediaTypes));
+            throw new ArgumentException(
+                $"No content signature is known for {string.Join(", ", unknown)}.", nameof(mediaTypes));
         }
 
         return rule.SetValidator(new FileRule<T>(
@@ -38,7 +44,9 @@ public static class FileRules
     }
 }
 
-public sealed class FileRule<T>(string code, Func<IFormFile, byte[], bool> isValid, Dictionary<string, object> arguments) : LocalizedRule<T, IFormFile?>
+public sealed class FileRule<T>(
+    string code, Func<IFormFile, byte[], bool> isValid, Dictionary<string, object> arguments)
+    : LocalizedRule<T, IFormFile?>
 {
     public override string Name { get; } = code;
 
@@ -88,7 +96,8 @@ internal static class FileSignatures
         "image/gif" => StartsWith(head, "GIF87a"u8) || StartsWith(head, "GIF89a"u8),
         "image/webp" => StartsWith(head, "RIFF"u8) && head.Length >= 12 && head.AsSpan(8, 4).SequenceEqual("WEBP"u8),
         "application/pdf" => StartsWith(head, "%PDF-"u8),
-        "application/zip" => StartsWith(head, [0x50, 0x4B, 0x03, 0x04]) || (StartsWith(head, [0x50, 0x4B, 0x05, 0x06]) && length == 22),
+        "application/zip" =>
+            StartsWith(head, [0x50, 0x4B, 0x03, 0x04]) || (StartsWith(head, [0x50, 0x4B, 0x05, 0x06]) && length == 22),
         "text/plain" => IsPlainText(head),
         _ => false,
     };

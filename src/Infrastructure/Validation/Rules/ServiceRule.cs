@@ -24,13 +24,15 @@ public abstract class LocalizedRule<T, TProperty> : PropertyValidator<T, TProper
     protected override string GetDefaultMessage\u0054emplate(string errorCode) => Localized(errorCode, Name);
 }
 
-/// <summary>The async counterpart of <see cref="LocalizedRule{T, TProperty}"/>, for rules that ask a data source.</summary>
+/// <summary>The async counterpart of <see cref="LocalizedRule{T, TProperty}"/>, for rules that ask a data
+/// source.</summary>
 public abstract class LocalizedAsyncRule<T, TProperty> : AsyncPropertyValidator<T, TProperty>
 {
     protected override string GetDefaultMessage\u0054emplate(string errorCode) => Localized(errorCode, Name);
 }
 
-/// <summary>What a rule tells the OpenAPI document about the values it accepts (JSON Schema <c>format</c> and <c>pattern</c>).</summary>
+/// <summary>What a rule tells the OpenAPI document about the values it accepts (JSON Schema <c>format</c> and
+/// <c>pattern</c>).</summary>
 public interface ISchemaHint
 {
     string? Format { get; }

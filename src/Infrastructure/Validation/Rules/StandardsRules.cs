@@ -30,7 +30,8 @@ public static partial class StandardsRules
     public static IRuleBuilderOptions<T, string?> CountryCode<T>(this IRuleBuilder<T, string?> rule) =>
         rule.SetValidator(new StringRule<T>("country", IsoCodes.Countries.Contains, pattern: "^[A-Z]{2}$"));
 
-    /// <summary>A well-formed BCP 47 language tag (<c>en</c>, <c>de-CH</c>, <c>zh-Hant-TW</c>, <c>es-419</c>).</summary>
+    /// <summary>A well-formed BCP 47 language tag (<c>en</c>, <c>de-CH</c>, <c>zh-Hant-TW</c>,
+    /// <c>es-419</c>).</summary>
     public static IRuleBuilderOptions<T, string?> LanguageTag<T>(this IRuleBuilder<T, string?> rule) =>
         rule.SetValidator(new StringRule<T>("language_tag", v => LanguageTagPattern().IsMatch(v)));
 
@@ -39,13 +40,15 @@ public static partial class StandardsRules
     /// <c>password_digits</c>, <c>password_symbols</c>.
     /// </summary>
     public static IRuleBuilderOptions<T, string?> Password<T>(
-        this IRuleBuilder<T, string?> rule, int minLength = 12, bool mixedCase = true, bool digits = true, bool symbols = true)
+        this IRuleBuilder<T, string?> rule, int minLength = 12, bool mixedCase = true, bool digits = true,
+        bool symbols = true)
     {
         var options = rule.SetValidator(new StringRule<T>(
             "password_length", v => v.Length >= minLength, new Dictionary<string, object> { ["Min"] = minLength }));
         if (mixedCase)
         {
-            options = options.SetValidator(new StringRule<T>("password_mixed_case", v => v.Any(char.IsUpper) && v.Any(char.IsLower)));
+            options = options.SetValidator(new StringRule<T>(
+                "password_mixed_case", v => v.Any(char.IsUpper) && v.Any(char.IsLower)));
         }
 
         if (digits)
@@ -55,7 +58,8 @@ public static partial class StandardsRules
 
         if (symbols)
         {
-            options = options.SetValidator(new StringRule<T>("password_symbols", v => v.Any(c => !char.IsLetterOrDigit(c) && !char.IsWhiteSpace(c))));
+            options = options.SetValidator(new StringRule<T>(
+                "password_symbols", v => v.Any(c => !char.IsLetterOrDigit(c) && !char.IsWhiteSpace(c))));
         }
 
         return options;
@@ -111,8 +115,9 @@ public static partial class StandardsRules
     // RFC 5646 well-formedness: language (2–3 letters with up to three extlangs, or 4–8 letters), script,
     // region, variants, extensions and private use; or a private-use tag alone.
     [GeneratedRegex(
-        "^(?:(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?" +
-        "(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*(?:-[xX](?:-[A-Za-z0-9]{1,8})+)?" +
-        "|[xX](?:-[A-Za-z0-9]{1,8})+)$")]
+        "^(?:(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+        + "(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+        + "(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*(?:-[xX](?:-[A-Za-z0-9]{1,8})+)?"
+        + "|[xX](?:-[A-Za-z0-9]{1,8})+)$")]
     private static partial Regex LanguageTagPattern();
 }

@@ -6,7 +6,8 @@ using FluentValidation;
 
 namespace Template.Infrastructure.Validation.Rules;
 
-/// <summary>Format rules for strings: identifiers, URLs, character classes, affixes, JSON, network addresses, encodings.</summary>
+/// <summary>Format rules for strings: identifiers, URLs, character classes, affixes, JSON, network addresses,
+/// encodings.</summary>
 public static partial class StringFormatRules
 {
     // Each pattern both checks values and is shown in the OpenAPI document.
@@ -17,13 +18,15 @@ public static partial class StringFormatRules
 
     /// <summary>A UUID in its canonical 8-4-4-4-12 hexadecimal form (braces and other forms are refused).</summary>
     public static IRuleBuilderOptions<T, string?> Uuid<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("uuid", v => v.Length == 36 && Guid.TryParseExact(v, "D", out _), format: "uuid"));
+        rule.SetValidator(new StringRule<T>(
+            "uuid", v => v.Length == 36 && Guid.TryParseExact(v, "D", out _), format: "uuid"));
 
     /// <summary>A ULID: 26 characters of Crockford base32, first character 0–7.</summary>
     public static IRuleBuilderOptions<T, string?> Ulid<T>(this IRuleBuilder<T, string?> rule) =>
         rule.SetValidator(new StringRule<T>("ulid", v => UlidPattern().IsMatch(v), pattern: UlidRegex));
 
-    /// <summary>An absolute URL with a host, whose scheme is one of <paramref name="schemes"/> (http and https by default).</summary>
+    /// <summary>An absolute URL with a host, whose scheme is one of <paramref name="schemes"/> (http and https by
+    /// default).</summary>
     public static IRuleBuilderOptions<T, string?> Url<T>(this IRuleBuilder<T, string?> rule, params string[] schemes)
     {
         var allowed = schemes.Length > 0 ? schemes : ["http", "https"];
@@ -49,7 +52,8 @@ public static partial class StringFormatRules
 
     /// <summary>Letters, digits, dashes and underscores only.</summary>
     public static IRuleBuilderOptions<T, string?> AlphaDash<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("alpha_dash", v => v.EnumerateRunes().All(r => Rune.IsLetterOrDigit(r) || r.Value is '-' or '_')));
+        rule.SetValidator(new StringRule<T>(
+            "alpha_dash", v => v.EnumerateRunes().All(r => Rune.IsLetterOrDigit(r) || r.Value is '-' or '_')));
 
     /// <summary>7-bit ASCII characters only.</summary>
     public static IRuleBuilderOptions<T, string?> Ascii<T>(this IRuleBuilder<T, string?> rule) =>
@@ -64,20 +68,28 @@ public static partial class StringFormatRules
         rule.SetValidator(new StringRule<T>("uppercase", v => !v.Any(char.IsLower)));
 
     /// <summary>Starts with one of <paramref name="prefixes"/> (ordinal, case-sensitive).</summary>
-    public static IRuleBuilderOptions<T, string?> StartsWith<T>(this IRuleBuilder<T, string?> rule, params string[] prefixes) =>
-        rule.SetValidator(Affix<T>("starts_with", v => prefixes.Any(p => v.StartsWith(p, StringComparison.Ordinal)), prefixes));
+    public static IRuleBuilderOptions<T, string?> StartsWith<T>(
+        this IRuleBuilder<T, string?> rule, params string[] prefixes) =>
+        rule.SetValidator(Affix<T>(
+            "starts_with", v => prefixes.Any(p => v.StartsWith(p, StringComparison.Ordinal)), prefixes));
 
     /// <summary>Starts with none of <paramref name="prefixes"/>.</summary>
-    public static IRuleBuilderOptions<T, string?> DoesntStartWith<T>(this IRuleBuilder<T, string?> rule, params string[] prefixes) =>
-        rule.SetValidator(Affix<T>("doesnt_start_with", v => !prefixes.Any(p => v.StartsWith(p, StringComparison.Ordinal)), prefixes));
+    public static IRuleBuilderOptions<T, string?> DoesntStartWith<T>(
+        this IRuleBuilder<T, string?> rule, params string[] prefixes) =>
+        rule.SetValidator(Affix<T>(
+            "doesnt_start_with", v => !prefixes.Any(p => v.StartsWith(p, StringComparison.Ordinal)), prefixes));
 
     /// <summary>Ends with one of <paramref name="suffixes"/>.</summary>
-    public static IRuleBuilderOptions<T, string?> EndsWith<T>(this IRuleBuilder<T, string?> rule, params string[] suffixes) =>
-        rule.SetValidator(Affix<T>("ends_with", v => suffixes.Any(s => v.EndsWith(s, StringComparison.Ordinal)), suffixes));
+    public static IRuleBuilderOptions<T, string?> EndsWith<T>(
+        this IRuleBuilder<T, string?> rule, params string[] suffixes) =>
+        rule.SetValidator(Affix<T>(
+            "ends_with", v => suffixes.Any(s => v.EndsWith(s, StringComparison.Ordinal)), suffixes));
 
     /// <summary>Ends with none of <paramref name="suffixes"/>.</summary>
-    public static IRuleBuilderOptions<T, string?> DoesntEndWith<T>(this IRuleBuilder<T, string?> rule, params string[] suffixes) =>
-        rule.SetValidator(Affix<T>("doesnt_end_with", v => !suffixes.Any(s => v.EndsWith(s, StringComparison.Ordinal)), suffixes));
+    public static IRuleBuilderOptions<T, string?> DoesntEndWith<T>(
+        this IRuleBuilder<T, string?> rule, params string[] suffixes) =>
+        rule.SetValidator(Affix<T>(
+            "doesnt_end_with", v => !suffixes.Any(s => v.EndsWith(s, StringComparison.Ordinal)), suffixes));
 
     /// <summary>A well-formed JSON document (any JSON value).</summary>
     public static IRuleBuilderOptions<T, string?> Json<T>(this IRuleBuilder<T, string?> rule) =>
@@ -87,7 +99,8 @@ public static partial class StringFormatRules
     public static IRuleBuilderOptions<T, string?> IpAddress<T>(this IRuleBuilder<T, string?> rule) =>
         rule.SetValidator(new StringRule<T>("ip", v => IsIPv4(v) || IsIPv6(v)));
 
-    /// <summary>An IPv4 address in dotted-decimal form (<c>192.168.0.1</c>; <c>1.2.3</c> and leading zeros are refused).</summary>
+    /// <summary>An IPv4 address in dotted-decimal form (<c>192.168.0.1</c>; <c>1.2.3</c> and leading zeros are
+    /// refused).</summary>
     public static IRuleBuilderOptions<T, string?> IpV4Address<T>(this IRuleBuilder<T, string?> rule) =>
         rule.SetValidator(new StringRule<T>("ipv4", IsIPv4, format: "ipv4"));
 
@@ -102,12 +115,17 @@ public static partial class StringFormatRules
     /// <summary>Exactly <paramref name="length"/> ASCII digits.</summary>
     public static IRuleBuilderOptions<T, string?> Digits<T>(this IRuleBuilder<T, string?> rule, int length) =>
         rule.SetValidator(new StringRule<T>(
-            "digits", v => v.Length == length && v.All(char.IsAsciiDigit), new Dictionary<string, object> { ["Length"] = length }, pattern: $"^[0-9]{{{length}}}$"));
+            "digits",
+            v => v.Length == length && v.All(char.IsAsciiDigit),
+            new Dictionary<string, object> { ["Length"] = length },
+            pattern: $"^[0-9]{{{length}}}$"));
 
     /// <summary>Between <paramref name="min"/> and <paramref name="max"/> ASCII digits.</summary>
-    public static IRuleBuilderOptions<T, string?> DigitsBetween<T>(this IRuleBuilder<T, string?> rule, int min, int max) =>
+    public static IRuleBuilderOptions<T, string?> DigitsBetween<T>(
+        this IRuleBuilder<T, string?> rule, int min, int max) =>
         rule.SetValidator(new StringRule<T>(
-            "digits_between", v => v.Length >= min && v.Length <= max && v.All(char.IsAsciiDigit), new Dictionary<string, object> { ["Min"] = min, ["Max"] = max }));
+            "digits_between", v => v.Length >= min && v.Length <= max
+                && v.All(char.IsAsciiDigit), new Dictionary<string, object> { ["Min"] = min, ["Max"] = max }));
 
     /// <summary>A colour as <c>#rgb</c>, <c>#rgba</c>, <c>#rrggbb</c> or <c>#rrggbbaa</c>.</summary>
     public static IRuleBuilderOptions<T, string?> HexColor<T>(this IRuleBuilder<T, string?> rule) =>
@@ -115,7 +133,8 @@ public static partial class StringFormatRules
 
     /// <summary>Standard base64 with correct padding.</summary>
     public static IRuleBuilderOptions<T, string?> Base64<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.SetValidator(new StringRule<T>("base64", v => v.Length % 4 == 0 && Convert.TryFromBase64String(v, new byte[v.Length], out _)));
+        rule.SetValidator(new StringRule<T>(
+            "base64", v => v.Length % 4 == 0 && Convert.TryFromBase64String(v, new byte[v.Length], out _)));
 
     private static StringRule<T> Affix<T>(string code, Func<string, bool> isValid, string[] affixes) =>
         new(code, isValid, new Dictionary<string, object> { ["Values"] = string.Join(", ", affixes) });

@@ -13,7 +13,10 @@ public sealed class UseCaseNameEndpoint : IEndpoint
     public const string Route = "/api/areaname/usecasename";
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost(Route, async Task<Ok<UseCaseNameResponse>> (UseCaseNameCommand command, ISender sender, CancellationToken cancellationToken) =>
+        app.MapPost(
+            Route,
+            async Task<Ok<UseCaseNameResponse>> (
+                UseCaseNameCommand command, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(command, cancellationToken)))
             .WithName("UseCaseName")
             .WithTags("AreaName")
@@ -36,9 +39,11 @@ public sealed class UseCaseNameValidator : AbstractValidator<UseCaseNameCommand>
     }
 }
 
-public sealed class UseCaseNameHandler(IRequestCaller caller) : ICommandHandler<UseCaseNameCommand, UseCaseNameResponse>
+public sealed class UseCaseNameHandler(IRequestCaller caller)
+    : ICommandHandler<UseCaseNameCommand, UseCaseNameResponse>
 {
-    public ValueTask<UseCaseNameResponse> Handle(UseCaseNameCommand command, CancellationToken cancellationToken)
+    public ValueTask<UseCaseNameResponse> Handle(
+        UseCaseNameCommand command, CancellationToken cancellationToken)
     {
         // The use case's work goes here: load, decide, store, enqueue.
         return ValueTask.FromResult(new UseCaseNameResponse(command.Reference, caller.RequiredId));
