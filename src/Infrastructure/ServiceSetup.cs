@@ -46,7 +46,7 @@ public static class ServiceSetup
         var backends = ServiceBackends.From(configuration);
         services.AddRedisConnection(configuration, backends);
         services.AddSharedDataProtection(builder.Environment, backends);
-        services.AddCaching(configuration, backends);
+        services.AddCaching(backends);
         services.AddJobs(configuration, backends);
         services.AddServiceTelemetry(configuration, builder.Environment, backends);
         services.AddProblemResponses();

@@ -17,34 +17,15 @@ namespace Template.Infrastructure.Caching;
 /// </summary>
 public static class CachingSetup
 {
-    public static IServiceCollection AddCaching(
-        this IServiceCollection services, IConfiguration configuration, ServiceBackends backends)
+    public static IServiceCollection AddCaching(this IServiceCollection services, ServiceBackends backends)
     {
         services.AddSettings<CacheOptions, CacheValidator>(CacheOptions.Section);
 
-        var redis = configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions();
-        var cachePrefix = redis.KeyPrefix + "cache";
+        // The cache builder reads these registered options when the cache is first resolved, validated by then.
+        services.AddOptions<FusionCacheOptions>(FusionCacheOptions.DefaultCacheName)
+            .Configure<IOptions<CacheOptions>, IOptions<RedisOptions>>((options, cache, redis) =>
+                Configure(options, cache.Value, redis.Value.KeyPrefix + "cache", backends.UsesRedis));
         var fusion = services.AddFusionCache()
-            .WithOptions(options =>
-            {
-                // Read lazily so that tests and hosts can override settings after registration.
-                var cache = configuration.GetSection(CacheOptions.Section).Get<CacheOptions>() ?? new CacheOptions();
-                options.DistributedCacheCircuitBreakerDuration = cache.RedisCircuitBreakerDuration;
-                options.BackplaneCircuitBreakerDuration = cache.RedisCircuitBreakerDuration;
-                options.BackplaneChannelPrefix = cachePrefix;
-            })
-            .WithDefaultEntryOptions(entry =>
-            {
-                var cache = configuration.GetSection(CacheOptions.Section).Get<CacheOptions>() ?? new CacheOptions();
-                entry.Duration = cache.DefaultDuration;
-                entry.IsFailSafeEnabled = true;
-                entry.FailSafeMaxDuration = cache.FailSafeMaxDuration;
-                entry.FailSafeThrottleDuration = cache.FailSafeThrottleDuration;
-                // A write returns once Redis and the other instances have it: no window in which a
-                // caller that saw its change succeed can read the old value elsewhere.
-                entry.AllowBackgroundDistributedCacheOperations = false;
-                entry.AllowBackgroundBackplaneOperations = false;
-            })
             // Fields included so that value tuples, which FusionCache stores in its envelopes, round-trip.
             .WithSerializer(new FusionCacheSystemTextJsonSerializer(
                 new System.Text.Json.JsonSerializerOptions(
@@ -53,7 +34,6 @@ public static class CachingSetup
         if (backends.UsesRedis)
         {
             fusion
-                .WithCacheKeyPrefix(cachePrefix + ":")
                 .WithDistributedCache(provider => new RedisCache(Options.Create(new RedisCacheOptions
                 {
                     ConnectionMultiplexerFactory = () =>
@@ -77,5 +57,26 @@ public static class CachingSetup
 
         fusion.AsHybridCache();
         return services;
+    }
+
+    private static void Configure(FusionCacheOptions options, CacheOptions cache, string prefix, bool shared)
+    {
+        if (shared)
+        {
+            options.CacheKeyPrefix = prefix + ":";
+            options.BackplaneChannelPrefix = prefix;
+        }
+
+        options.DistributedCacheCircuitBreakerDuration = cache.RedisCircuitBreakerDuration;
+        options.BackplaneCircuitBreakerDuration = cache.RedisCircuitBreakerDuration;
+        var entry = options.DefaultEntryOptions;
+        entry.Duration = cache.DefaultDuration;
+        entry.IsFailSafeEnabled = true;
+        entry.FailSafeMaxDuration = cache.FailSafeMaxDuration;
+        entry.FailSafeThrottleDuration = cache.FailSafeThrottleDuration;
+        // A write returns once Redis and the other instances have it: no window in which a
+        // caller that saw its change succeed can read the old value elsewhere.
+        entry.AllowBackgroundDistributedCacheOperations = false;
+        entry.AllowBackgroundBackplaneOperations = false;
     }
 }

@@ -191,8 +191,9 @@ public sealed class ProbePipeline
         }
 
         services.AddValidators(typeof(ProbePipeline).Assembly);
-        // The in-memory mode's cache, as the service registers it.
-        services.AddCaching(new ConfigurationBuilder().Build(), new ServiceBackends(null));
+        // The in-memory mode's cache, as the service registers it, with its settings' defaults.
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddCaching(new ServiceBackends(null));
         provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
