@@ -59,7 +59,7 @@ public static class JobsSetup
         services.AddOptions<HostOptions>().Configure<IOptions<JobsOptions>>((host, jobs) =>
             host.ShutdownTimeout = jobs.Value.ShutdownTimeout + ShutdownGrace + ShutdownGrace);
 
-        var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        var jobs = configuration.ReadSettings<JobsOptions, JobsAnnotationsValidator>(JobsOptions.Section);
         if (jobs.RunsWorkers)
         {
             AddWorkers(services, jobs.EffectiveQueues);

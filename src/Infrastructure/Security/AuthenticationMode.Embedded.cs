@@ -25,9 +25,8 @@ internal static class AuthenticationMode
             auth => auth.Authority is null,
             "Auth:Authority names an outside issuer, but this service is its own authorization server "
             + "(created with --auth embedded): remove Auth:Authority, or create the service with --auth external.");
-        var server = configuration.GetSection(AuthorizationServerOptions.Section).Get<AuthorizationServerOptions>()
-            ?? new AuthorizationServerOptions();
-        server.FollowTheServedAddress(configuration, environment);
+        var server = configuration.ReadSettings<AuthorizationServerOptions, AuthorizationServerValidator>(
+            AuthorizationServerOptions.Section, options => options.FollowTheServedAddress(configuration, environment));
         services.AddSettings<AuthorizationServerOptions, AuthorizationServerValidator>(
             AuthorizationServerOptions.Section)
             .PostConfigure(options => options.FollowTheServedAddress(configuration, environment));

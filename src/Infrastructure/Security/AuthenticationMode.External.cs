@@ -19,7 +19,7 @@ internal static class AuthenticationMode
     {
         var services = authentication.Services;
         services.AddAuthOptions();
-        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var auth = configuration.ReadSettings<AuthOptions, AuthValidator>(AuthOptions.Section);
         if (auth.Authority is null)
         {
             return new SecurityFeatures(

@@ -105,8 +105,8 @@ internal static class BrowserSessionSetup
         Uri authority,
         bool requireHttpsMetadata)
     {
-        var session = configuration.GetSection(BrowserSessionOptions.Section).Get<BrowserSessionOptions>()
-            ?? new BrowserSessionOptions();
+        var session = configuration.ReadSettings<BrowserSessionOptions, BrowserSessionValidator>(
+            BrowserSessionOptions.Section);
         if (!session.Enabled)
         {
             return false;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
@@ -12,7 +13,7 @@ namespace Template.Infrastructure.Security;
 /// credential itself: the gateway has, and it says who the caller is in <see cref="UserHeader"/>. Those headers are
 /// believed only on connections from <see cref="TrustedGateways"/>.
 /// </summary>
-public sealed class GatewayIdentityOptions
+public sealed class GatewayIdentityOptions : IValidatableObject
 {
     public const string Section = "Gateway";
 
@@ -28,7 +29,29 @@ public sealed class GatewayIdentityOptions
 
     /// <summary>The header that carries the caller's roles, comma separated.</summary>
     public string RolesHeader { get; set; } = "X-Forwarded-Groups";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!TrustedGateways.TrueForAll(AddressRanges.IsAddressOrNetwork))
+        {
+            yield return new ValidationResult(
+                "Gateway:TrustedGateways holds an entry that is neither an IP address nor a network "
+                + "such as 10.0.0.0/24.",
+                [nameof(TrustedGateways)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(UserHeader) || string.IsNullOrWhiteSpace(RolesHeader)
+            || string.Equals(UserHeader, RolesHeader, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new ValidationResult(
+                "Gateway:UserHeader and Gateway:RolesHeader must be two different header names.",
+                [nameof(UserHeader), nameof(RolesHeader)]);
+        }
+    }
 }
+
+[OptionsValidator]
+internal sealed partial class GatewayIdentityValidator : IValidateOptions<GatewayIdentityOptions>;
 
 /// <summary>The gateways' addresses, parsed once.</summary>
 public sealed class TrustedGateways(IOptions<GatewayIdentityOptions> options)
@@ -96,19 +119,12 @@ public static class GatewayIdentitySetup
     /// </summary>
     public static string? AddGatewayIdentity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GatewayIdentityOptions>()
-            .Bind(configuration.GetSection(GatewayIdentityOptions.Section))
-            .Validate(g => g.TrustedGateways.TrueForAll(AddressRanges.IsAddressOrNetwork),
-                "Gateway:TrustedGateways holds an entry that is neither an IP address nor a network "
-                + "such as 10.0.0.0/24.")
-            .Validate(g => !string.IsNullOrWhiteSpace(g.UserHeader) && !string.IsNullOrWhiteSpace(g.RolesHeader)
-                    && !string.Equals(g.UserHeader, g.RolesHeader, StringComparison.OrdinalIgnoreCase),
-                "Gateway:UserHeader and Gateway:RolesHeader must be two different header names.")
-            .ValidateOnStart();
+        services.AddSettings<GatewayIdentityOptions, GatewayIdentityValidator>(GatewayIdentityOptions.Section);
         services.AddSingleton<TrustedGateways>();
         services.AddTransient<IStartupFilter, KeepConnectionPeer>();
-        var gateway = configuration.GetSection(GatewayIdentityOptions.Section).Get<GatewayIdentityOptions>();
-        return gateway?.TrustedGateways.Count > 0 ? gateway.UserHeader : null;
+        var gateway = configuration.ReadSettings<GatewayIdentityOptions, GatewayIdentityValidator>(
+            GatewayIdentityOptions.Section);
+        return gateway.TrustedGateways.Count > 0 ? gateway.UserHeader : null;
     }
 }
 

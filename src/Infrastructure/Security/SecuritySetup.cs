@@ -56,8 +56,9 @@ public static class SecuritySetup
             .ValidateOnStart();
         services.AddSingleton<
             IValidateOptions<DevelopmentAuthenticationOptions>, DevelopmentAuthenticationOptionsValidator>();
-        var developmentHeader = configuration.GetSection(DevelopmentAuthenticationOptions.Section)
-            .Get<DevelopmentAuthenticationOptions>()?.Enabled == true;
+        var developmentHeader = configuration.ReadSettings(
+            DevelopmentAuthenticationOptions.Section,
+            new DevelopmentAuthenticationOptionsValidator(environment)).Enabled;
 
         // One default scheme that looks at each request and forwards to the scheme of the credential it carries
         // (AuthenticationMode.SchemeFor). Without any, the request is anonymous and a challenge answers 401.

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 
 namespace Template.Infrastructure.Telemetry;
@@ -6,7 +8,7 @@ namespace Template.Infrastructure.Telemetry;
 /// Settings of OpenTelemetry export (<c>Telemetry</c> section). Nothing is exported unless an OTLP endpoint
 /// is set here or through the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable.
 /// </summary>
-public sealed class TelemetryOptions
+public sealed class TelemetryOptions : IValidatableObject
 {
     public const string Section = "Telemetry";
 
@@ -16,4 +18,18 @@ public sealed class TelemetryOptions
 
     /// <summary><c>HttpProtobuf</c> (default) or <c>Grpc</c>.</summary>
     public OtlpExportProtocol OtlpProtocol { get; set; } = OtlpExportProtocol.HttpProtobuf;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (OtlpEndpoint is { } endpoint && !(endpoint.IsAbsoluteUri
+            && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps)))
+        {
+            yield return new ValidationResult(
+                "Telemetry:OtlpEndpoint must be an absolute http or https address such as http://localhost:4318.",
+                [nameof(OtlpEndpoint)]);
+        }
+    }
 }
+
+[OptionsValidator]
+internal sealed partial class TelemetryValidator : IValidateOptions<TelemetryOptions>;

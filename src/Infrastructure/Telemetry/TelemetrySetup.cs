@@ -18,8 +18,7 @@ public static class TelemetrySetup
         this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment,
         ServiceBackends backends)
     {
-        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()
-            ?? new TelemetryOptions();
+        var options = configuration.ReadSettings<TelemetryOptions, TelemetryValidator>(TelemetryOptions.Section);
         var fromEnvironment = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
         if (options.OtlpEndpoint is null && !fromEnvironment)
         {

@@ -81,6 +81,7 @@ public sealed class StartupTests(ServiceFixture service, ProductionServiceFixtur
     [InlineData("Http:MaxJsonDepth", "0", "Http:MaxJsonDepth")]
     [InlineData("OpenApi:Description", "", "OpenApi:Description")]
     [InlineData("OpenApi:LicenseName", " ", "OpenApi:LicenseName")]
+    [InlineData("Telemetry:OtlpEndpoint", "collector:4318", "Telemetry:OtlpEndpoint")]
 //#if (auth != "none")
     [InlineData("Auth:Authority", "https://login.example.com/", "Auth:Authority")]
     [InlineData("Auth:ClockSkew", "00:05:00", "Auth:ClockSkew")]

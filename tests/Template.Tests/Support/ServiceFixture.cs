@@ -31,8 +31,8 @@ public sealed class ServiceFixture : IAsyncLifetime, IServiceHostFixture
     public async Task DisposeAsync() => await Host.DisposeAsync();
 
     /// <summary>
-    /// Runs the checks <c>ValidateOnStart</c> registers, on the service's real registrations and configuration,
-    /// and returns the failure (in Production with <see cref="TestHostSettings"/> unless overridden). Deterministic, unlike a test host whose start-up throws from another thread.
+    /// Runs the checks made while services are registered (<c>ReadSettings</c>) and those <c>ValidateOnStart</c>
+    /// registers, on the service's real registrations and configuration, and returns the failure (in Production with <see cref="TestHostSettings"/> unless overridden). Deterministic, unlike a test host whose start-up throws from another thread.
     /// </summary>
     public static OptionsValidationException? ValidateSettings(string environment, IDictionary<string, string?> settings)
     {
@@ -43,10 +43,10 @@ public sealed class ServiceFixture : IAsyncLifetime, IServiceHostFixture
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddInMemoryCollection(TestHostSettings.For(environment, settings));
-        builder.AddServiceInfrastructure(typeof(Program).Assembly);
-        using var provider = builder.Services.BuildServiceProvider();
         try
         {
+            builder.AddServiceInfrastructure(typeof(Program).Assembly);
+            using var provider = builder.Services.BuildServiceProvider();
             provider.GetRequiredService<IStartupValidator>().Validate();
             return null;
         }
