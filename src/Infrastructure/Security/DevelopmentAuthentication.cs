@@ -62,16 +62,3 @@ public sealed class DevelopmentAuthenticationOptionsValidator(IHostEnvironment e
             : ValidateOptionsResult.Success;
     }
 }
-
-/// <summary>The scheme used while no real one is configured: it authenticates nobody and challenges with 401.</summary>
-public sealed class AnonymousOnlyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory logger,
-    System.Text.Encodings.Web.UrlEncoder encoder)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-{
-    public const string SchemeName = "Anonymous";
-
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
-        Task.FromResult(AuthenticateResult.NoResult());
-}

@@ -16,9 +16,6 @@ internal sealed class ValidatedTokenCache(TimeProvider clock, TimeSpan maxAge, i
 {
     private readonly ConcurrentDictionary<string, Validated> validated = new(StringComparer.Ordinal);
 
-    /// <summary>Tokens remembered now; for tests.</summary>
-    public int Count => validated.Count;
-
     public override async Task<TokenValidationResult> ValidateTokenAsync(
         string token, TokenValidationParameters validationParameters)
     {

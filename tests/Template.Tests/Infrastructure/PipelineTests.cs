@@ -40,6 +40,21 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public void The_benchmarks_measure_the_behaviors_Program_lists_in_the_same_order()
+    {
+        // The generator needs each list written out where AddMediator is called, so the benchmark's is a copy.
+        var program = RepositoryFiles.FindAbove("Program.cs");
+        var bench = Path.Combine(
+            Path.GetDirectoryName(program)!, "benchmarks", "Template.Benchmarks", "BenchMediator.cs");
+        Assert.Equal(ProbePipeline.Behaviors.Select(b => b.Name), ListedBehaviors(program));
+        Assert.Equal(ListedBehaviors(program), ListedBehaviors(bench));
+    }
+
+    private static List<string> ListedBehaviors(string file) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"typeof\((\w+Behavior)<,>\)")
+            .Select(m => m.Groups[1].Value + "`2")];
+
+    [Fact]
     public async Task An_anonymous_caller_is_refused_before_validation_runs()
     {
         var pipeline = new ProbePipeline(caller: null);

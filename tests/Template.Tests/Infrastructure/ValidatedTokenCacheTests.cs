@@ -29,7 +29,6 @@ public sealed class ValidatedTokenCacheTests : IDisposable
         var cache = new ValidatedTokenCache(clock, TimeSpan.FromMinutes(5), capacity: 100);
         var token = Token(TimeSpan.FromMinutes(15));
         Assert.True((await cache.ValidateTokenAsync(token, Parameters(signing))).IsValid);
-        Assert.Equal(1, cache.Count);
 
         clock.Advance(TimeSpan.FromMinutes(4));
         Assert.True((await cache.ValidateTokenAsync(token, Parameters(other))).IsValid);
@@ -68,8 +67,9 @@ public sealed class ValidatedTokenCacheTests : IDisposable
     public async Task A_refused_token_is_not_remembered_and_nothing_is_when_turned_off()
     {
         var cache = new ValidatedTokenCache(clock, TimeSpan.FromMinutes(5), capacity: 100);
-        Assert.False((await cache.ValidateTokenAsync(Token(TimeSpan.FromMinutes(15)), Parameters(other))).IsValid);
-        Assert.Equal(0, cache.Count);
+        var refused = Token(TimeSpan.FromMinutes(15));
+        Assert.False((await cache.ValidateTokenAsync(refused, Parameters(other))).IsValid);
+        Assert.False((await cache.ValidateTokenAsync(refused, Parameters(other))).IsValid);
 
         var off = new ValidatedTokenCache(clock, TimeSpan.Zero, capacity: 100);
         var token = Token(TimeSpan.FromMinutes(15));
@@ -84,13 +84,12 @@ public sealed class ValidatedTokenCacheTests : IDisposable
         var (first, second) = (Token(TimeSpan.FromMinutes(15)), Token(TimeSpan.FromMinutes(15), subject: "bob"));
         Assert.True((await cache.ValidateTokenAsync(first, Parameters(signing))).IsValid);
         Assert.True((await cache.ValidateTokenAsync(second, Parameters(signing))).IsValid);
-        Assert.Equal(1, cache.Count);
+        Assert.True((await cache.ValidateTokenAsync(first, Parameters(other))).IsValid);
         Assert.False((await cache.ValidateTokenAsync(second, Parameters(other))).IsValid);
 
         clock.Advance(TimeSpan.FromMinutes(6));
         Assert.True((await cache.ValidateTokenAsync(second, Parameters(signing))).IsValid);
         Assert.True((await cache.ValidateTokenAsync(second, Parameters(other))).IsValid);
-        Assert.Equal(1, cache.Count);
     }
 
     private string Token(TimeSpan lifetime, string subject = "alice") => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
