@@ -33,8 +33,8 @@ public static class ServiceSetup
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<HttpLimitsOptions>>((kestrel, http) => ApplyLimits(kestrel, http.Value));
 
-        services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Configure<IOptions<HttpLimitsOptions>>(
-            (json, http) =>
+        services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>()
+            .Configure<IOptions<HttpLimitsOptions>>((json, http) =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
             // null for a member declared non-nullable is bad input (400), not a null the handler trips over.

@@ -96,10 +96,8 @@ public sealed partial class ProblemExceptionHandler(
         ForbiddenException e => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden", e.Message),
         NotFoundException e => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not Found", e.Message),
         ConflictException e => Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Conflict", e.Message),
-        PreconditionFailedException e =>
-            Problem(
-                StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "Precondition Failed",
-                e.Message),
+        PreconditionFailedException e => Problem(
+            StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "Precondition Failed", e.Message),
         BadHttpRequestException e => FromBadRequest(e, bodyPresent),
         _ when IsBackendUnavailable(exception) => Problem(
             StatusCodes.Status503ServiceUnavailable,
@@ -108,10 +106,11 @@ public sealed partial class ProblemExceptionHandler(
             "A backend the service depends on is unreachable. Retry shortly."),
         // A client that went away is not a server error; nothing is left to answer.
         OperationCanceledException => null,
-        _ =>
-            Problem(
-                StatusCodes.Status500InternalServerError, ProblemTypes.InternalServerError,
-                "An unexpected error occurred.", null),
+        _ => Problem(
+            StatusCodes.Status500InternalServerError,
+            ProblemTypes.InternalServerError,
+            "An unexpected error occurred.",
+            null),
     };
 
     private static ProblemDetails FromBadRequest(BadHttpRequestException exception, bool bodyPresent)

@@ -26,8 +26,8 @@ public static class ValidationSetup
         services.AddTransient<IStartupFilter, AddAreaMessages>();
         UseServiceConventions();
 
-        services.AddOptions<RequestLocalizationOptions>().Configure<IOptions<RequestValidationOptions>>(
-            (localization, settings) =>
+        services.AddOptions<RequestLocalizationOptions>()
+            .Configure<IOptions<RequestValidationOptions>>((localization, settings) =>
         {
             var cultures = settings.Value.EffectiveCultures.Select(CultureInfo.GetCultureInfo).ToList();
             localization.DefaultRequestCulture = new RequestCulture(cultures[0]);
