@@ -17,6 +17,7 @@ using Template.Infrastructure.Redis;
 using Template.Infrastructure.Security;
 using Template.Infrastructure.Telemetry;
 using Template.Infrastructure.Validation;
+using Template.Infrastructure.Persistence;
 
 namespace Template.Infrastructure;
 
@@ -46,6 +47,7 @@ public static class ServiceSetup
         var backends = ServiceBackends.From(configuration);
         services.AddRedisConnection(configuration, backends);
         services.AddSharedDataProtection(builder.Environment, backends);
+        services.AddPersistence(configuration, builder.Environment);
         services.AddCaching(backends);
         services.AddJobs(configuration, backends);
         services.AddServiceTelemetry(configuration, builder.Environment, backends);

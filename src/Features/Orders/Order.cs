@@ -20,13 +20,20 @@ public sealed record Order(
     public Order Cancel(DateTimeOffset at) =>
         Status == OrderStatus.Cancelled
             ? this
-            : this with { Status = OrderStatus.Cancelled, CancelledAt = at, Version = Version + 1 };
+            : this with { Status = OrderStatus.Cancelled, CancelledAt = Stamp(at), Version = Version + 1 };
 
     /// <summary>Only a placed order is confirmed; confirming twice, or a cancelled order, changes nothing.</summary>
     public Order Confirm(DateTimeOffset at) =>
         Status == OrderStatus.Placed
-            ? this with { Status = OrderStatus.Confirmed, ConfirmedAt = at, Version = Version + 1 }
+            ? this with { Status = OrderStatus.Confirmed, ConfirmedAt = Stamp(at), Version = Version + 1 }
             : this;
+
+    /// <summary>
+    /// A time as the database keeps it: in UTC, to the microsecond (PostgreSQL's precision), so that what a change
+    /// answers and what a later read returns agree.
+    /// </summary>
+    public static DateTimeOffset Stamp(DateTimeOffset at) =>
+        new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 }
 
 public sealed record OrderLine(string Sku, int Quantity);

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Template.Infrastructure.Persistence;
 
 namespace Template.Features.Orders;
 
-/// <summary>Where orders live: <see cref="InMemoryOrderStore"/> in memory mode, <see cref="RedisOrderStore"/> in Redis
-/// mode.</summary>
+/// <summary>Where orders live: the service's database (<see cref="DatabaseOrderStore"/>).</summary>
 public interface IOrderStore
 {
     /// <summary>Stores a new order. Adding the same order again changes nothing; another order under a taken id
@@ -29,59 +29,93 @@ public interface IOrderStore
     ValueTask<bool> RemoveAsync(Order current, CancellationToken cancellationToken);
 }
 
-/// <summary>Process-local store: the embedded default when no database or Redis is configured.</summary>
-public sealed class InMemoryOrderStore : IOrderStore
+/// <summary>Orders in the service's database, SQLite or PostgreSQL; a context per call, so it is a singleton.</summary>
+public sealed class DatabaseOrderStore(IDbContextFactory<ServiceDb> databases) : IOrderStore
 {
-    private readonly ConcurrentDictionary<Guid, Order> orders = new();
-
-    public ValueTask AddAsync(Order order, CancellationToken cancellationToken)
+    public async ValueTask AddAsync(Order order, CancellationToken cancellationToken)
     {
-        if (!orders.TryAdd(order.Id, order) && !Equals(orders.GetValueOrDefault(order.Id), order))
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        db.Add(order);
+        try
         {
-            throw new InvalidOperationException($"Order '{order.Id}' already exists.");
+            await db.SaveChangesAsync(cancellationToken);
         }
+        catch (DbUpdateException refused)
+        {
+            // A retried request or job adds the same order again: nothing changes. Another order under its id is a bug.
+            var stored = await FindAsync(order.Id, cancellationToken);
+            if (stored is null)
+            {
+                throw;
+            }
 
-        return ValueTask.CompletedTask;
+            if (!Same(stored, order))
+            {
+                throw new InvalidOperationException($"Order '{order.Id}' already exists.", refused);
+            }
+        }
     }
 
-    public ValueTask<Order?> FindAsync(Guid id, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(orders.GetValueOrDefault(id));
-
-    public ValueTask<bool> ReplaceAsync(Order current, Order replacement, CancellationToken cancellationToken)
+    public async ValueTask<Order?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
-        return ValueTask.FromResult(
-            orders.TryGetValue(current.Id, out var stored)
-            && stored.Version == current.Version
-            && orders.TryUpdate(current.Id, replacement, stored));
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.Set<Order>().AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
     }
 
-    public ValueTask<(IReadOnlyList<Order> Items, int Total)> ListByOwnerAsync(
+    public async ValueTask<bool> ReplaceAsync(Order current, Order replacement, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var entry = db.Attach(replacement);
+        entry.State = EntityState.Modified;
+        entry.Property(o => o.Version).OriginalValue = current.Version;
+        try
+        {
+            return await db.SaveChangesAsync(cancellationToken) == 1;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask<(IReadOnlyList<Order> Items, int Total)> ListByOwnerAsync(
         string ownerId, int skip, int take, CancellationToken cancellationToken)
     {
-        var owned = orders.Values
-            .Where(o => string.Equals(o.OwnerId, ownerId, StringComparison.Ordinal))
-            .OrderByDescending(o => o.PlacedAt)
-            .ThenBy(o => o.Id)
-            .ToList();
-        IReadOnlyList<Order> page = [.. owned.Skip(skip).Take(take)];
-        return ValueTask.FromResult((page, owned.Count));
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var owned = db.Set<Order>().AsNoTracking().Where(o => o.OwnerId == ownerId);
+        var total = await owned.CountAsync(cancellationToken);
+        var page = await owned.OrderByDescending(o => o.PlacedAt).ThenBy(o => o.Id)
+            .Skip(skip).Take(take).ToListAsync(cancellationToken);
+        return (page, total);
     }
 
-    public ValueTask<IReadOnlyList<Order>> ListCancelledBeforeAsync(
+    public async ValueTask<IReadOnlyList<Order>> ListCancelledBeforeAsync(
         DateTimeOffset cutoff, int take, CancellationToken cancellationToken)
     {
-        IReadOnlyList<Order> cancelled = [.. orders.Values
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.Set<Order>().AsNoTracking()
             .Where(o => o.Status == OrderStatus.Cancelled && o.CancelledAt < cutoff)
             .OrderBy(o => o.CancelledAt)
-            .Take(take)];
-        return ValueTask.FromResult(cancelled);
+            .Take(take)
+            .ToListAsync(cancellationToken);
     }
 
-    public ValueTask<bool> RemoveAsync(Order current, CancellationToken cancellationToken)
+    public async ValueTask<bool> RemoveAsync(Order current, CancellationToken cancellationToken)
     {
-        return ValueTask.FromResult(
-            orders.TryGetValue(current.Id, out var stored)
-            && stored.Version == current.Version
-            && orders.TryRemove(new KeyValuePair<Guid, Order>(current.Id, stored)));
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.Set<Order>()
+            .Where(o => o.Id == current.Id && o.Version == current.Version)
+            .ExecuteDeleteAsync(cancellationToken) == 1;
     }
+
+    // Lines by value (the record compares the list by reference), times as the database keeps them.
+    private static bool Same(Order stored, Order order) =>
+        AsStored(stored) with { Lines = order.Lines } == AsStored(order) && stored.Lines.SequenceEqual(order.Lines);
+
+    private static Order AsStored(Order order) => order with
+    {
+        PlacedAt = Order.Stamp(order.PlacedAt),
+        CancelledAt = order.CancelledAt is { } cancelled ? Order.Stamp(cancelled) : null,
+        ConfirmedAt = order.ConfirmedAt is { } confirmed ? Order.Stamp(confirmed) : null,
+    };
 }

@@ -6,12 +6,11 @@ using Template.Features.Orders.PurgeCancelledOrders;
 using Template.Infrastructure.Jobs;
 using Template.Infrastructure.Areas;
 using Template.Infrastructure.OpenApi;
-using Template.Infrastructure.Redis;
 using Template.Infrastructure.Validation;
 
 namespace Template.Features.Orders;
 
-/// <summary>Services of the Orders area: its options, its store (in memory or Redis) and its recurring job.</summary>
+/// <summary>Services of the Orders area: its options, its store and its recurring job.</summary>
 public sealed class OrdersModule : IFeatureModule
 {
     public const string PurgeJobId = "orders-purge-cancelled";
@@ -19,14 +18,7 @@ public sealed class OrdersModule : IFeatureModule
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<OrdersOptions, OrdersValidator>(OrdersOptions.Section);
-        if (ServiceBackends.From(configuration).UsesRedis)
-        {
-            services.AddSingleton<IOrderStore, RedisOrderStore>();
-        }
-        else
-        {
-            services.AddSingleton<IOrderStore, InMemoryOrderStore>();
-        }
+        services.AddSingleton<IOrderStore, DatabaseOrderStore>();
 
         services.AddSingleton<IProductCatalog, ConfiguredProductCatalog>();
         services.AddOrderGates();

@@ -38,7 +38,7 @@ public sealed class RedisConnectionTests
         await redis.StopAsync();
         await using var host = await ServiceFixture.StartAsync(
             "Development",
-            ServiceFixture.RedisSettings(redis.ConnectionString),
+            await ServiceFixture.RedisSettingsAsync(redis.ConnectionString),
             services => services.AddRecurringJob(RecurringProbeId, Cron.Yearly(), new ChangeProbe("yearly")));
 
         await host.Scenario(s =>

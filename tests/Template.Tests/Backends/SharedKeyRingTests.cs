@@ -14,10 +14,10 @@ public sealed class SharedKeyRingTests
     public async Task Data_protected_by_one_instance_is_read_by_the_other_and_not_by_another_service()
     {
         var redis = await RedisServer.RequireSharedAsync();
-        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
         await using var a = await StartAsync(settings);
         await using var b = await StartAsync(settings);
-        await using var stranger = await StartAsync(ServiceFixture.RedisSettings(redis.ConnectionString));
+        await using var stranger = await StartAsync(await ServiceFixture.RedisSettingsAsync(redis.ConnectionString));
 
         var protectedByA = Protector(a).Protect("session of kim");
         Assert.Equal("session of kim", Protector(b).Unprotect(protectedByA));
@@ -32,10 +32,10 @@ public sealed class SharedKeyRingTests
     public async Task An_antiforgery_token_and_cookie_issued_by_one_instance_are_accepted_by_the_other()
     {
         var redis = await RedisServer.RequireSharedAsync();
-        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
         await using var a = await StartAsync(settings);
         await using var b = await StartAsync(settings);
-        await using var stranger = await StartAsync(ServiceFixture.RedisSettings(redis.ConnectionString));
+        await using var stranger = await StartAsync(await ServiceFixture.RedisSettingsAsync(redis.ConnectionString));
 
         var issuing = new DefaultHttpContext { RequestServices = a.Services };
         var tokens = a.Services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(issuing);

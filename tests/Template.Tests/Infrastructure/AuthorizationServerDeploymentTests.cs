@@ -112,7 +112,7 @@ public sealed class AuthorizationServerDeploymentTests
     public async Task On_one_redis_a_code_issued_by_one_instance_is_redeemed_once_by_any()
     {
         var redis = await RedisServer.RequireSharedAsync();
-        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
         await using var a = await ServiceFixture.StartAsync("Development", settings);
         await using var b = await ServiceFixture.StartAsync("Development", settings);
         using var atA = OAuthFlow.For(a);
@@ -137,7 +137,7 @@ public sealed class AuthorizationServerDeploymentTests
     public async Task While_redis_is_down_a_token_is_answered_503_not_401_and_works_again_after()
     {
         await using var redis = await RedisServer.StartOwnAsync();
-        await using var host = await ServiceFixture.StartAsync("Development", ServiceFixture.RedisSettings(redis.ConnectionString));
+        await using var host = await ServiceFixture.StartAsync("Development", await ServiceFixture.RedisSettingsAsync(redis.ConnectionString));
         using var flow = OAuthFlow.For(host);
         var (_, body) = await flow.TokenAsync(OAuthFlow.ClientCredentials(scope: ""));
         var token = body.GetProperty("access_token").GetString()!;

@@ -56,13 +56,20 @@ public sealed class ServiceFixture : IAsyncLifetime, IServiceHostFixture
         }
     }
 
-    /// <summary>Settings that put a host on the Redis at <paramref name="connectionString"/> under key prefixes of its own.</summary>
-    public static Dictionary<string, string?> RedisSettings(string connectionString, string? prefix = null)
+    /// <summary>
+    /// Settings that put a host on the Redis at <paramref name="connectionString"/> under key prefixes of its own,
+    /// and on a PostgreSQL database of its own: the production shape. Hosts given one prefix share both, as
+    /// instances of one service do.
+    /// </summary>
+    public static async Task<Dictionary<string, string?>> RedisSettingsAsync(
+        string connectionString, string? prefix = null)
     {
         prefix ??= $"t{Guid.NewGuid():N}"[..13];
+        var postgres = await PostgresServer.RequireSharedAsync();
         return new()
         {
             ["ConnectionStrings:Redis"] = connectionString,
+            ["ConnectionStrings:Postgres"] = postgres.NewDatabase(prefix),
             ["Redis:KeyPrefix"] = $"{prefix}:",
             ["Jobs:RedisPrefix"] = $"{{{prefix}:jobs}}:",
             // The whole suite shares two cores; a loaded machine must not turn a slow answer into a failure.
@@ -102,7 +109,10 @@ public sealed class ProductionServiceFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }
 
-/// <summary>The whole service in Development on the shared test Redis, under key prefixes of its own.</summary>
+/// <summary>
+/// The whole service in Development on the shared test Redis, under key prefixes of its own, and on a PostgreSQL
+/// database of its own.
+/// </summary>
 public sealed class RedisServiceFixture : IAsyncLifetime, IServiceHostFixture
 {
     private IAlbaHost? host;
@@ -112,6 +122,8 @@ public sealed class RedisServiceFixture : IAsyncLifetime, IServiceHostFixture
         get
         {
             RedisServer.SkipOrFailWhen(host is null, RedisServer.UnavailableReason ?? "Redis is unavailable.");
+            Prerequisites.SkipOrFailWhen(
+                host is null, "PostgreSQL", PostgresServer.UnavailableReason ?? "PostgreSQL is unavailable.");
             return host!;
         }
     }
@@ -119,9 +131,10 @@ public sealed class RedisServiceFixture : IAsyncLifetime, IServiceHostFixture
     public async Task InitializeAsync()
     {
         var redis = await RedisServer.Shared;
-        if (redis is not null)
+        if (redis is not null && await PostgresServer.Shared is not null)
         {
-            host = await ServiceFixture.StartAsync("Development", ServiceFixture.RedisSettings(redis.ConnectionString));
+            host = await ServiceFixture.StartAsync(
+                "Development", await ServiceFixture.RedisSettingsAsync(redis.ConnectionString));
         }
     }
 

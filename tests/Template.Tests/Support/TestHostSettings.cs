@@ -23,7 +23,12 @@ public static class TestHostSettings
     public static IDictionary<string, string?> For(string environment, IDictionary<string, string?>? settings)
     {
         // In memory unless the test names a Redis: a service generated with --redis has one in appsettings.json.
-        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["ConnectionStrings:Redis"] = "" };
+        // Each host its own SQLite file unless the test names a database.
+        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["ConnectionStrings:Redis"] = "",
+            ["ConnectionStrings:Sqlite"] = TestDatabases.Sqlite(),
+        };
 //#if (auth == "embedded")
         if (environment == "Production")
         {

@@ -105,7 +105,7 @@ public sealed class PlaceOrderHandler(IOrderStore store, IRequestCaller caller, 
             Currency: command.Currency,
             Note: command.Note,
             Status: OrderStatus.Placed,
-            PlacedAt: clock.GetUtcNow());
+            PlacedAt: Order.Stamp(clock.GetUtcNow()));
         await store.AddAsync(order, cancellationToken);
         try
         {

@@ -126,7 +126,7 @@ public sealed class OrderJobsTestsOnRedis(RedisServiceFixture service) : OrderJo
     public async Task A_finished_job_expires_from_redis_after_the_configured_retention()
     {
         var redis = await RedisServer.RequireSharedAsync();
-        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
         settings["Jobs:FinishedJobRetention"] = "00:10:00";
         await using var host = await ServiceFixture.StartAsync("Development", settings);
 

@@ -4,7 +4,7 @@ using Template.Tests.Support;
 
 namespace Template.Tests.Features.Orders;
 
-/// <summary>The <see cref="IOrderStore"/> contract, in both modes.</summary>
+/// <summary>The <see cref="IOrderStore"/> contract, on SQLite and on PostgreSQL.</summary>
 public abstract class OrderStoreTests(IServiceHostFixture service)
 {
     private IOrderStore Store => service.Host.Services.GetRequiredService<IOrderStore>();

@@ -13,7 +13,7 @@ public sealed class OrdersOnTwoInstancesTests
     public async Task A_job_queued_by_an_api_instance_runs_on_a_worker_instance()
     {
         var redis = await RedisServer.RequireSharedAsync();
-        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
         await using var api = await StartAsync(settings, ("Jobs:Role", "Api"));
         await using var worker = await StartAsync(settings, ("Jobs:Role", "Worker"));
 
@@ -29,7 +29,7 @@ public sealed class OrdersOnTwoInstancesTests
     public async Task An_order_changed_through_one_instance_is_never_served_stale_by_the_other()
     {
         var redis = await RedisServer.RequireSharedAsync();
-        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
         await using var a = await StartAsync(settings);
         await using var b = await StartAsync(settings);
 

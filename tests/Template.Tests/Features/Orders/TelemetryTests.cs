@@ -39,7 +39,7 @@ public sealed class TelemetryTests
     {
         var redis = await RedisServer.RequireSharedAsync();
         await using var collector = await FakeCollector.StartAsync();
-        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
         settings["Telemetry:OtlpEndpoint"] = collector.Address;
         await using var service = ServiceProcess.Start(settings, "Development");
         await PlaceAndConfirmAsync(service);

@@ -8,7 +8,6 @@ using StackExchange.Redis.KeyspaceIsolation;
 using Template.Features.Orders;
 using Template.Features.Orders.PlaceOrder;
 using Template.Infrastructure.Jobs;
-using Template.Infrastructure.Redis;
 using Template.Tests.Support;
 using Order = Template.Features.Orders.Order;
 
@@ -29,10 +28,11 @@ public sealed class WorkerCrashTests
     {
         await using var redis = await RedisServer.StartOwnAsync();
         var prefix = $"k{Guid.NewGuid():N}"[..12];
-        var settings = ServiceFixture.RedisSettings(redis.ConnectionString, prefix);
+        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString, prefix);
         using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
 
-        var store = new RedisOrderStore(new ServiceRedis(connection, $"{prefix}:"));
+        // The worker process works on the test's database: migrated here so that the order can be added first.
+        var store = new DatabaseOrderStore(await TestDatabases.MigratedAsync(settings));
         var order = new Order(Guid.CreateVersion7(), "nora", "n@example.com", [new OrderLine("SKU-1", 1)], "EUR", null, OrderStatus.Placed, DateTimeOffset.UtcNow);
         await store.AddAsync(order, CancellationToken.None);
 
@@ -77,7 +77,7 @@ public sealed class WorkerCrashTests
     public async Task A_stopping_instance_hands_its_running_job_back_to_the_queue_for_another_instance()
     {
         var redis = await RedisServer.RequireSharedAsync();
-        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
         settings["Orders:ConfirmationLockTimeout"] = "00:02:00";
         settings["Jobs:ShutdownTimeout"] = "00:00:02";
 

@@ -150,7 +150,7 @@ public sealed class RateLimitingTests
     public async Task Two_instances_on_one_Redis_enforce_one_limit_together()
     {
         var redis = await RedisServer.RequireSharedAsync();
-        var settings = ServiceFixture.RedisSettings(redis.ConnectionString);
+        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
         foreach (var (key, value) in GlobalLimit(20, kind: "SlidingWindow"))
         {
             settings[key] = value;
