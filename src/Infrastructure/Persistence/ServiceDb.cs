@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Template.Infrastructure.Persistence;
 
@@ -22,8 +23,8 @@ public sealed class SqliteServiceDb(DbContextOptions<SqliteServiceDb> options) :
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
 }
 
-internal sealed class UtcTicksConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<
-    DateTimeOffset, long>(value => value.UtcTicks, ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
+internal sealed class UtcTicksConverter()
+    : ValueConverter<DateTimeOffset, long>(value => value.UtcTicks, ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
 
 /// <summary>PostgreSQL, when <c>ConnectionStrings:Postgres</c> is set.</summary>
 public sealed class PostgresServiceDb(DbContextOptions<PostgresServiceDb> options) : ServiceDb(options);
