@@ -143,14 +143,15 @@ public sealed partial class ProblemExceptionHandler(
 
     private const string RetryAfterSeconds = "5";
 
-    // Redis errors reach here directly or wrapped (e.g. by the job client), so the chain is searched.
-    /// <summary>Whether <paramref name="exception"/> (or one it wraps) says Redis is unreachable: a 503, not a
-    /// 500.</summary>
+    // Errors reach here directly or wrapped (by the job client, by EF Core's retries), so the chain is searched.
+    /// <summary>Whether <paramref name="exception"/> (or one it wraps) says Redis or the database is unreachable:
+    /// a 503, not a 500.</summary>
     public static bool IsBackendUnavailable(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is RedisConnectionException or RedisTimeoutException)
+            if (current is RedisConnectionException or RedisTimeoutException
+                or System.Data.Common.DbException { IsTransient: true })
             {
                 return true;
             }

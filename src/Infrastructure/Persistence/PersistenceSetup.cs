@@ -19,8 +19,9 @@ public static class PersistenceSetup
         var postgres = configuration.GetConnectionString(DatabaseOptions.PostgresConnectionStringName);
         if (!string.IsNullOrWhiteSpace(postgres))
         {
-            services.AddPooledDbContextFactory<PostgresServiceDb>(db =>
-                db.UseNpgsql(postgres, npgsql => npgsql.EnableRetryOnFailure()));
+            // A few short retries ride out a failover; a longer outage answers 503 in seconds, not in half a minute.
+            services.AddPooledDbContextFactory<PostgresServiceDb>(db => db.UseNpgsql(postgres, npgsql =>
+                npgsql.EnableRetryOnFailure(3, TimeSpan.FromSeconds(2), errorCodesToAdd: null)));
             services.AddSingleton<IDbContextFactory<ServiceDb>, ProviderDbFactory<PostgresServiceDb>>();
         }
         else
