@@ -98,16 +98,10 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    // At exit the test host has little time left (coverage is written then too): the server is stopped and its
-    // folder removed by a shell that outlives the process.
-    private void StopAndRemoveInBackground()
+    private void StopAndRemoveAfterThisProcess()
     {
         var stop = $"{Path.Combine(binaries, "pg_ctl")} -D '{directory}' -m immediate -w stop";
-        var command = RunsAsRoot ? $"runuser -u postgres -- {stop}" : stop;
-        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add($"({command}; rm -rf '{directory}') >/dev/null 2>&1 &");
-        using var shell = Process.Start(start);
+        AfterThisProcess.Run($"{(RunsAsRoot ? $"runuser -u postgres -- {stop}" : stop)}; rm -rf '{directory}'");
     }
 
     private async Task InitializeAsync()
@@ -171,7 +165,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var server = new PostgresServer(found, Loopback.FreePort(), null);
         await server.InitializeAsync();
         await server.StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopAndRemoveInBackground();
+        server.StopAndRemoveAfterThisProcess();
         return server;
     }
 

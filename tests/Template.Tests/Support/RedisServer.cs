@@ -121,6 +121,9 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    private void StopAndRemoveAfterThisProcess() =>
+        AfterThisProcess.Run($"kill {process!.Id}; sleep 1; rm -rf '{directory}'");
+
     public async Task<bool> PingAsync() => (await SendAsync("PING\r\n"))?.StartsWith("+PONG", StringComparison.Ordinal) == true;
 
     private async Task<string?> SendAsync(string command)
@@ -158,7 +161,7 @@ public sealed class RedisServer : IAsyncDisposable
 
         var server = new RedisServer(found, Loopback.FreePort(), null);
         await server.StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        server.StopAndRemoveAfterThisProcess();
         return server;
     }
 

@@ -12,18 +12,7 @@ public static class TestDatabases
     private static readonly Lazy<string> Folder = new(() =>
     {
         var folder = Directory.CreateTempSubdirectory("slice-api-db-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still open at exit stays in the temp folder; nothing depends on it.
-            }
-        };
+        AfterThisProcess.Run($"rm -rf '{folder}'");
         return folder;
     });
 
