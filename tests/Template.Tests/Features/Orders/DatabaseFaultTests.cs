@@ -33,12 +33,7 @@ public sealed class DatabaseFaultTests
         await host.WaitForStatusAsync("/health/live", 200);
 
         using var bounded = new CancellationTokenSource(Eventually.Deadline);
-        var client = host.Server.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Dev-User", "lena");
-        var place = await client.PostAsJsonAsync("/api/orders", OrdersApi.ValidOrder(), bounded.Token);
-        Assert.Equal(503, (int)place.StatusCode);
-        Assert.Equal("application/problem+json", place.Content.Headers.ContentType?.MediaType);
-        Assert.NotNull(place.Headers.RetryAfter);
+        var client = await host.PlaceWhileDownAsync("lena", bounded.Token);
 
         var stale = await client.GetFromJsonAsync<OrderResponse>(url, OrdersApi.Json, bounded.Token);
         Assert.Equal(OrderStatus.Confirmed, stale!.Status);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Template.Features.Orders;
 using Template.Features.Orders.PlaceOrder;
@@ -11,6 +12,23 @@ public static class OrdersApi
     /// <summary>How the API writes JSON (web defaults, enums as names), for clients other than Alba's.</summary>
     public static readonly System.Text.Json.JsonSerializerOptions Json =
         new(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    /// <summary>
+    /// Places an order with a plain client while a backend is down and asserts the answer: 503 problem+json with
+    /// <c>Retry-After</c>. Returns the client, signed in as <paramref name="user"/>, for the reads that follow.
+    /// </summary>
+    public static async Task<HttpClient> PlaceWhileDownAsync(
+        this IAlbaHost host, string user, CancellationToken cancellationToken)
+    {
+        var client = host.Server.CreateClient();
+        client.DefaultRequestHeaders.Add(
+            Template.Infrastructure.Security.DevelopmentAuthenticationHandler.UserHeader, user);
+        var place = await client.PostAsJsonAsync("/api/orders", ValidOrder(), cancellationToken);
+        Assert.Equal(503, (int)place.StatusCode);
+        Assert.Equal("application/problem+json", place.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(place.Headers.RetryAfter);
+        return client;
+    }
 
     public static PlaceOrderCommand ValidOrder(string email = "buyer@example.com") =>
         new(email, [new PlaceOrderLine("SKU-001", 2), new PlaceOrderLine("SKU-002", 1)], "EUR", "Leave at the door");

@@ -32,12 +32,7 @@ public sealed class RedisFaultTests
         await host.WaitForStatusAsync("/health/live", 200);
 
         using var bounded = new CancellationTokenSource(Eventually.Deadline);
-        var client = host.Server.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Dev-User", "max");
-        var place = await client.PostAsJsonAsync("/api/orders", OrdersApi.ValidOrder(), bounded.Token);
-        Assert.Equal(503, (int)place.StatusCode);
-        Assert.Equal("application/problem+json", place.Content.Headers.ContentType?.MediaType);
-        Assert.NotNull(place.Headers.RetryAfter);
+        var client = await host.PlaceWhileDownAsync("max", bounded.Token);
 
         // What the cache does not hold comes from the database, which does not need Redis.
         var fromDatabase = await client.GetFromJsonAsync<OrderResponse>(OrdersApi.OrderUrl(neverRead.Id), OrdersApi.Json, bounded.Token);
