@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Template.Tests.Support;
 
 /// <summary>
@@ -45,36 +43,9 @@ public static class NodeTools
         }
     }
 
-    private static async Task<(int, string)> RunProcessAsync(string file, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        // Generous: the tools are quick, but the suite must pass on a machine whose cores are busy.
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish in 5 minutes.");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    // Generous: the tools are quick, but the suite must pass on a machine whose cores are busy.
+    private static Task<(int ExitCode, string Output)> RunProcessAsync(string file, IEnumerable<string> arguments) =>
+        ToolProcess.RunAsync(file, arguments, TimeSpan.FromMinutes(5), Folder);
 
     private static string? Executable(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 
@@ -122,26 +121,10 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private static async Task Exec(string file, params string[] arguments)
     {
-        var start = new ProcessStartInfo(file)
+        var (exit, output) = await ToolProcess.RunAsync(file, arguments, TimeSpan.FromSeconds(90));
+        if (exit != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(bounded.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await output}{await error}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {exit}: {output}");
         }
     }
 
