@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Template.Infrastructure.Areas;
 using Template.Infrastructure.Errors;
+using Template.Infrastructure.Events;
 using Template.Infrastructure.Health;
 using Template.Infrastructure.Caching;
 using Template.Infrastructure.Http;
@@ -50,6 +51,7 @@ public static class ServiceSetup
         services.AddPersistence(configuration, builder.Environment);
         services.AddCaching(backends);
         services.AddJobs(configuration, backends);
+        services.AddEvents(featuresAssembly);
         services.AddServiceTelemetry(configuration, builder.Environment, backends);
         services.AddProblemResponses();
         services.AddRequestValidation(configuration);

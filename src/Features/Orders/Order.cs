@@ -1,3 +1,5 @@
+using Template.Infrastructure.Persistence;
+
 namespace Template.Features.Orders;
 
 /// <summary>An order placed by a caller. Immutable: a change is a new version replacing the old one.</summary>
@@ -28,12 +30,8 @@ public sealed record Order(
             ? this with { Status = OrderStatus.Confirmed, ConfirmedAt = Stamp(at), Version = Version + 1 }
             : this;
 
-    /// <summary>
-    /// A time as the database keeps it: in UTC, to the microsecond (PostgreSQL's precision), so that what a change
-    /// answers and what a later read returns agree.
-    /// </summary>
-    public static DateTimeOffset Stamp(DateTimeOffset at) =>
-        new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+    /// <summary>A time as the database keeps it (<see cref="DatabaseTime.Stamp"/>).</summary>
+    public static DateTimeOffset Stamp(DateTimeOffset at) => DatabaseTime.Stamp(at);
 }
 
 public sealed record OrderLine(string Sku, int Quantity);

@@ -29,20 +29,23 @@ public interface IOrderStore
     ValueTask<bool> RemoveAsync(Order current, CancellationToken cancellationToken);
 }
 
-/// <summary>Orders in the service's database, SQLite or PostgreSQL; a context per call, so it is a singleton.</summary>
-public sealed class DatabaseOrderStore(IDbContextFactory<ServiceDb> databases) : IOrderStore
+/// <summary>
+/// Orders in the service's database, SQLite or PostgreSQL, through the scope's <see cref="ServiceDb"/>. Each write
+/// saves the scope's other pending changes with it (the outbox rows of raised events), and a write that fails lets
+/// go of them all, so an event is committed exactly when its change is.
+/// </summary>
+public sealed class DatabaseOrderStore(ServiceDb db) : IOrderStore
 {
     public async ValueTask AddAsync(Order order, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
         db.Add(order);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(order, cancellationToken);
         }
         catch (DbUpdateException refused)
         {
-            // A retried request or job adds the same order again: nothing changes. Another order under its id is a bug.
+            // A retried job adds the same order again: nothing changes. Another order under its id is a bug.
             var stored = await FindAsync(order.Id, cancellationToken);
             if (stored is null)
             {
@@ -56,32 +59,20 @@ public sealed class DatabaseOrderStore(IDbContextFactory<ServiceDb> databases) :
         }
     }
 
-    public async ValueTask<Order?> FindAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.Set<Order>().AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
-    }
+    public async ValueTask<Order?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        await db.Set<Order>().AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
 
     public async ValueTask<bool> ReplaceAsync(Order current, Order replacement, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var entry = db.Attach(replacement);
         entry.State = EntityState.Modified;
         entry.Property(o => o.Version).OriginalValue = current.Version;
-        try
-        {
-            return await db.SaveChangesAsync(cancellationToken) == 1;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return false;
-        }
+        return await SaveUnlessChangedAsync(replacement, cancellationToken);
     }
 
     public async ValueTask<(IReadOnlyList<Order> Items, int Total)> ListByOwnerAsync(
         string ownerId, int skip, int take, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var owned = db.Set<Order>().AsNoTracking().Where(o => o.OwnerId == ownerId);
         var total = await owned.CountAsync(cancellationToken);
         var page = await owned.OrderByDescending(o => o.PlacedAt).ThenBy(o => o.Id)
@@ -90,22 +81,45 @@ public sealed class DatabaseOrderStore(IDbContextFactory<ServiceDb> databases) :
     }
 
     public async ValueTask<IReadOnlyList<Order>> ListCancelledBeforeAsync(
-        DateTimeOffset cutoff, int take, CancellationToken cancellationToken)
-    {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.Set<Order>().AsNoTracking()
+        DateTimeOffset cutoff, int take, CancellationToken cancellationToken) =>
+        await db.Set<Order>().AsNoTracking()
             .Where(o => o.Status == OrderStatus.Cancelled && o.CancelledAt < cutoff)
             .OrderBy(o => o.CancelledAt)
             .Take(take)
             .ToListAsync(cancellationToken);
-    }
 
     public async ValueTask<bool> RemoveAsync(Order current, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.Set<Order>()
-            .Where(o => o.Id == current.Id && o.Version == current.Version)
-            .ExecuteDeleteAsync(cancellationToken) == 1;
+        db.Remove(current);
+        return await SaveUnlessChangedAsync(current, cancellationToken);
+    }
+
+    private async ValueTask<bool> SaveUnlessChangedAsync(Order order, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SaveAsync(order, cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
+
+    // Saved, the order is let go of, so that the scope can attach a later version of it.
+    private async Task SaveAsync(Order order, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            db.Entry(order).State = EntityState.Detached;
+        }
+        catch
+        {
+            db.ChangeTracker.Clear();
+            throw;
+        }
     }
 
     // Lines by value (the record compares the list by reference), times as the database keeps them.

@@ -18,7 +18,7 @@ public sealed class OrdersModule : IFeatureModule
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<OrdersOptions, OrdersValidator>(OrdersOptions.Section);
-        services.AddSingleton<IOrderStore, DatabaseOrderStore>();
+        services.AddScoped<IOrderStore, DatabaseOrderStore>();
 
         services.AddSingleton<IProductCatalog, ConfiguredProductCatalog>();
         services.AddOrderGates();

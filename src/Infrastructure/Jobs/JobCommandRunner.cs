@@ -16,7 +16,7 @@ public sealed class JobCommandRunner(ISender sender, ScopeCaller caller)
     private static readonly ActivitySource Source = new(TelemetryName);
     private static readonly Meter Meter = new(TelemetryName);
     private static readonly Counter<long> Runs = Meter.CreateCounter<long>(
-        "jobs.runs", description: "Queued commands run by this instance, by command and outcome.");
+        "jobs.runs", description: "Jobs run by this instance, by what they run and outcome.");
 
     // Hangfire passes its shutdown token for the CancellationToken parameter, so a stopping worker
     // cancels the command and the job is queued again.
@@ -24,13 +24,18 @@ public sealed class JobCommandRunner(ISender sender, ScopeCaller caller)
     public async Task RunAsync<TCommand>(TCommand command, CancellationToken cancellationToken)
         where TCommand : ICommand
     {
-        var name = typeof(TCommand).Name;
         // A job acts as the system principal with the abilities its command declares, never as a user.
         caller.RunAsSystem(typeof(TCommand));
+        await TraceAsync(typeof(TCommand).Name, async () => await sender.Send(command, cancellationToken));
+    }
+
+    /// <summary>Runs one job in a span named for what it runs, and counts its outcome.</summary>
+    public static async Task TraceAsync(string name, Func<Task> run)
+    {
         using var activity = Source.StartActivity($"job {name}", ActivityKind.Consumer);
         try
         {
-            await sender.Send(command, cancellationToken);
+            await run();
             Runs.Add(1, new("command", name), new("outcome", "succeeded"));
         }
         catch (Exception e)

@@ -31,6 +31,10 @@ public static class PersistenceSetup
             services.AddSingleton<IDbContextFactory<ServiceDb>, ProviderDbFactory<SqliteServiceDb>>();
         }
 
+        // A use case's unit of work: what its handler, its store and its raised events change, one save commits.
+        services.AddScoped(provider =>
+            provider.GetRequiredService<IDbContextFactory<ServiceDb>>().CreateDbContext());
+
         // Registered before the job servers, so that they start on a migrated database.
         services.AddHostedService<DatabaseMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);

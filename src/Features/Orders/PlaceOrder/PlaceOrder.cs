@@ -4,7 +4,7 @@ using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Template.Infrastructure.Areas;
-using Template.Infrastructure.Jobs;
+using Template.Infrastructure.Events;
 using Template.Infrastructure.Pipeline;
 using Template.Infrastructure.Validation;
 using Template.Infrastructure.Validation.Rules;
@@ -12,7 +12,8 @@ using Template.Infrastructure.Security;
 
 namespace Template.Features.Orders.PlaceOrder;
 
-/// <summary>POST /api/orders: the caller places an order; it starts Placed and a job confirms it.</summary>
+/// <summary>POST /api/orders: the caller places an order; it starts Placed and a listener of OrderPlaced confirms
+/// it.</summary>
 public sealed class PlaceOrderEndpoint : IEndpoint<OrdersRoutes>
 {
     public const string Route = OrdersRoutes.Prefix;
@@ -92,7 +93,9 @@ public sealed class PlaceOrderLineValidator : AbstractValidator<PlaceOrderLine>
     }
 }
 
-public sealed class PlaceOrderHandler(IOrderStore store, IRequestCaller caller, TimeProvider clock, IJobDispatcher jobs)
+/// <summary>The order and its <see cref="OrderPlaced"/> event are committed together: an order is never kept without
+/// its confirmation to come, nor a confirmation queued for an order that was not kept.</summary>
+public sealed class PlaceOrderHandler(IOrderStore store, IRequestCaller caller, TimeProvider clock, IEvents events)
     : ICommandHandler<PlaceOrderCommand, OrderResponse>
 {
     public async ValueTask<OrderResponse> Handle(PlaceOrderCommand command, CancellationToken cancellationToken)
@@ -106,18 +109,8 @@ public sealed class PlaceOrderHandler(IOrderStore store, IRequestCaller caller, 
             Note: command.Note,
             Status: OrderStatus.Placed,
             PlacedAt: Order.Stamp(clock.GetUtcNow()));
+        events.Raise(new OrderPlaced(order.Id));
         await store.AddAsync(order, cancellationToken);
-        try
-        {
-            jobs.Enqueue(new SendOrderConfirmationCommand(order.Id));
-        }
-        catch
-        {
-            // An order nobody will confirm must not stay behind a failed request the client will retry.
-            await store.RemoveAsync(order, CancellationToken.None);
-            throw;
-        }
-
         return OrderResponse.From(order);
     }
 }

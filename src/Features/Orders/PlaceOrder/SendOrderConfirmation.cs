@@ -4,14 +4,23 @@ using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Template.Infrastructure.Caching;
+using Template.Infrastructure.Events;
 using Template.Infrastructure.Jobs;
 
 namespace Template.Features.Orders.PlaceOrder;
 
+/// <summary>Confirms each placed order, as a queued job once the order is committed (the outbox).</summary>
+[JobAbilities(OrderGates.Confirm)]
+public sealed class ConfirmPlacedOrder(ISender sender) : IListener<OrderPlaced>
+{
+    public async ValueTask HandleAsync(OrderPlaced raised, CancellationToken cancellationToken) =>
+        await sender.Send(new SendOrderConfirmationCommand(raised.OrderId), cancellationToken);
+}
+
 /// <summary>
-/// Queued by PlaceOrder: confirms a placed order to its customer and marks it Confirmed. Idempotent:
-/// a lock per order and the status check make a second run (a retry, a re-run after a worker died, or a
-/// duplicate) confirm nothing twice.
+/// Sent by <see cref="ConfirmPlacedOrder"/>: confirms a placed order to its customer and marks it Confirmed.
+/// Idempotent: a lock per order and the status check make a second run (a retry, a re-run after a worker died, or
+/// a duplicate) confirm nothing twice.
 /// </summary>
 [Authorize(Policy = OrderGates.Confirm)]
 [JobAbilities(OrderGates.Confirm)]

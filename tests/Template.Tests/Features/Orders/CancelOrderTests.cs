@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Template.Features.Orders;
 using Template.Tests.Support;
 
@@ -26,7 +25,7 @@ public abstract class CancelOrderTests(IServiceHostFixture service)
     public async Task A_shipped_order_cannot_be_cancelled()
     {
         var placed = await Host.PlaceConfirmedAsync("carol");
-        var store = Host.Services.GetRequiredService<IOrderStore>();
+        var store = Host.Services.OrderStore();
         var order = (await store.FindAsync(placed.Id, CancellationToken.None))!;
         Assert.True(await store.ReplaceAsync(order, Shipped(order), CancellationToken.None));
 
@@ -41,7 +40,7 @@ public abstract class CancelOrderTests(IServiceHostFixture service)
     {
         var placed = await Host.PlaceConfirmedAsync("carol");
         await (await CancelAsync("mallory", placed.Id, 404)).ReadProblemAsync(404);
-        var store = Host.Services.GetRequiredService<IOrderStore>();
+        var store = Host.Services.OrderStore();
         var after = (await store.FindAsync(placed.Id, CancellationToken.None))!;
         Assert.Equal((OrderStatus.Confirmed, placed.Version), (after.Status, after.Version));
     }
@@ -50,7 +49,7 @@ public abstract class CancelOrderTests(IServiceHostFixture service)
     public async Task A_stale_version_is_not_written()
     {
         var placed = await Host.PlaceConfirmedAsync("carol");
-        var store = Host.Services.GetRequiredService<IOrderStore>();
+        var store = Host.Services.OrderStore();
         var read = (await store.FindAsync(placed.Id, CancellationToken.None))!;
         Assert.True(await store.ReplaceAsync(read, Shipped(read), CancellationToken.None));
         Assert.False(await store.ReplaceAsync(read, read.Cancel(DateTimeOffset.UtcNow), CancellationToken.None));

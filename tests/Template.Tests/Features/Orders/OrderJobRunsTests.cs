@@ -24,7 +24,7 @@ public sealed class OrderJobRunsTests(ServiceFixture service) : IClassFixture<Se
 
         Assert.Empty(storage.GetMonitoringApi().Servers());
         Assert.Equal(1, storage.GetMonitoringApi().EnqueuedCount(JobQueues.Default));
-        Assert.Equal(OrderStatus.Placed, (await host.Services.GetRequiredService<IOrderStore>().FindAsync(placed.Id, CancellationToken.None))!.Status);
+        Assert.Equal(OrderStatus.Placed, (await host.Services.OrderStore().FindAsync(placed.Id, CancellationToken.None))!.Status);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class OrderJobRunsTests(ServiceFixture service) : IClassFixture<Se
             ["Jobs:SchedulePollingInterval"] = "00:00:01",
             ["Orders:ConfirmationLockTimeout"] = "00:00:00.200",
         });
-        var store = host.Services.GetRequiredService<IOrderStore>();
+        var store = host.Services.OrderStore();
         var order = new Order(Guid.CreateVersion7(), "ivan", "i@example.com", [new OrderLine("SKU-1", 1)], "EUR", null, OrderStatus.Placed, DateTimeOffset.UtcNow);
         await store.AddAsync(order, CancellationToken.None);
 

@@ -99,7 +99,7 @@ public abstract class OrderJobsTests(IServiceHostFixture service)
         Assert.True(await Store.RemoveAsync(changed, CancellationToken.None));
     }
 
-    private IOrderStore Store => Host.Services.GetRequiredService<IOrderStore>();
+    private IOrderStore Store => Host.Services.OrderStore();
 
     // As a worker runs it: as the system principal with the abilities the command declares.
     private async Task SendAsync<TCommand>(TCommand command)

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Template.Features.Orders;
 using Template.Tests.Support;
 
@@ -7,7 +6,7 @@ namespace Template.Tests.Features.Orders;
 /// <summary>The <see cref="IOrderStore"/> contract, on SQLite and on PostgreSQL.</summary>
 public abstract class OrderStoreTests(IServiceHostFixture service)
 {
-    private IOrderStore Store => service.Host.Services.GetRequiredService<IOrderStore>();
+    private IOrderStore Store => service.Host.Services.OrderStore();
 
     [SkippableFact]
     public async Task Adding_the_same_order_again_changes_nothing_and_a_different_one_under_its_id_is_refused()

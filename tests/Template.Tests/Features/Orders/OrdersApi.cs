@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Template.Features.Orders;
 using Template.Features.Orders.PlaceOrder;
+using Template.Infrastructure.Persistence;
 using Template.Tests.Support;
 
 namespace Template.Tests.Features.Orders;
@@ -9,6 +11,10 @@ namespace Template.Tests.Features.Orders;
 /// <summary>Shortcuts the Orders tests share.</summary>
 public static class OrdersApi
 {
+    /// <summary>The host's order store on a database context of its own, as a request's scope would have.</summary>
+    public static IOrderStore OrderStore(this IServiceProvider services) =>
+        new DatabaseOrderStore(services.GetRequiredService<IDbContextFactory<ServiceDb>>().CreateDbContext());
+
     /// <summary>How the API writes JSON (web defaults, enums as names), for clients other than Alba's.</summary>
     public static readonly System.Text.Json.JsonSerializerOptions Json =
         new(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
@@ -20,13 +26,20 @@ public static class OrdersApi
     public static async Task<HttpClient> PlaceWhileDownAsync(
         this IAlbaHost host, string user, CancellationToken cancellationToken)
     {
-        var client = host.Server.CreateClient();
-        client.DefaultRequestHeaders.Add(
-            Template.Infrastructure.Security.DevelopmentAuthenticationHandler.UserHeader, user);
+        var client = host.ClientAs(user);
         var place = await client.PostAsJsonAsync("/api/orders", ValidOrder(), cancellationToken);
         Assert.Equal(503, (int)place.StatusCode);
         Assert.Equal("application/problem+json", place.Content.Headers.ContentType?.MediaType);
         Assert.NotNull(place.Headers.RetryAfter);
+        return client;
+    }
+
+    /// <summary>A plain client of the host (not Alba's), calling as <paramref name="user"/>.</summary>
+    public static HttpClient ClientAs(this IAlbaHost host, string user)
+    {
+        var client = host.Server.CreateClient();
+        client.DefaultRequestHeaders.Add(
+            Template.Infrastructure.Security.DevelopmentAuthenticationHandler.UserHeader, user);
         return client;
     }
 
@@ -78,7 +91,7 @@ public static class OrdersApi
 
     public static async Task<Order> WaitForStatusAsync(this IAlbaHost host, Guid id, OrderStatus status, TimeSpan? within = null)
     {
-        var store = host.Services.GetRequiredService<IOrderStore>();
+        var store = host.Services.OrderStore();
         Order? order = null;
         await Eventually.HoldsAsync(
             async () => (order = await store.FindAsync(id, CancellationToken.None))?.Status == status,

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Template.Features.Orders;
 using Template.Tests.Support;
 
@@ -71,7 +70,7 @@ public sealed class OrdersContractTests : IAsyncLifetime
 
         // ChangeOrderNote: the version it needs (once the confirmation job has moved the order on), the one it
         // refuses, the header it requires, the note's length, a body over the limit.
-        var store = host.Services.GetRequiredService<IOrderStore>();
+        var store = host.Services.OrderStore();
         await Eventually.HoldsAsync(
             async () => (await store.FindAsync(id, CancellationToken.None))?.Status == OrderStatus.Confirmed,
             () => "The order was not confirmed.");
@@ -167,7 +166,7 @@ public sealed class OrdersContractTests : IAsyncLifetime
         var placed = await Send(s => s.Post.Json(OrdersApi.ValidOrder()).ToUrl("/api/orders"), false, As("alice"));
         var order = JsonDocument.Parse(placed);
         var id = order.RootElement.GetProperty("id").GetGuid();
-        var store = host.Services.GetRequiredService<IOrderStore>();
+        var store = host.Services.OrderStore();
         // The confirmation job moves the order on concurrently; ship it only after that, or the swap can lose.
         await Eventually.HoldsAsync(
             async () => (await store.FindAsync(id, CancellationToken.None))?.Status == OrderStatus.Confirmed,

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Template.Features.Orders;
 using Template.Features.Orders.PlaceOrder;
 using Template.Tests.Support;
@@ -30,7 +29,7 @@ public sealed class OrdersWithIssuedTokensTests(ServiceFixture service)
             s.StatusCodeShouldBe(201);
         });
         var order = (await placed.ReadAsJsonAsync<OrderResponse>())!;
-        var stored = await service.Host.Services.GetRequiredService<IOrderStore>().FindAsync(order.Id, CancellationToken.None);
+        var stored = await service.Host.Services.OrderStore().FindAsync(order.Id, CancellationToken.None);
         Assert.Equal("alice", stored!.OwnerId);
 
         foreach (var (method, url) in new[] { (HttpMethod.Get, OrdersApi.OrderUrl(order.Id)), (HttpMethod.Post, $"{OrdersApi.OrderUrl(order.Id)}/cancel") })

@@ -1,8 +1,5 @@
-using Mediator;
-using Microsoft.Extensions.DependencyInjection;
 using Template.Features.Orders;
 using Template.Features.Orders.PlaceOrder;
-using Template.Infrastructure.Jobs;
 using Template.Tests.Support;
 
 namespace Template.Tests.Features.Orders;
@@ -174,33 +171,3 @@ public sealed class PlaceOrderTestsInMemory(ServiceFixture service) : PlaceOrder
 [Collection(SharedRedisServiceHost.Name)]
 [Slow(Suite.Redis)]
 public sealed class PlaceOrderTestsOnRedis(RedisServiceFixture service) : PlaceOrderTests(service);
-
-public sealed class PlaceOrderCompensationTests
-{
-    [Fact]
-    public async Task An_order_whose_confirmation_cannot_be_queued_is_not_kept()
-    {
-        await using var host = await ServiceFixture.StartAsync("Development", services: services =>
-            services.AddSingleton<IJobDispatcher, RefusingDispatcher>());
-        await host.Scenario(s =>
-        {
-            s.Post.Json(OrdersApi.ValidOrder()).ToUrl(PlaceOrderEndpoint.Route);
-            s.As("quinn");
-            s.StatusCodeShouldBe(500);
-        });
-
-        var (items, total) = await host.Services.GetRequiredService<IOrderStore>()
-            .ListByOwnerAsync("quinn", 0, 10, CancellationToken.None);
-        Assert.Empty(items);
-        Assert.Equal(0, total);
-    }
-
-    private sealed class RefusingDispatcher : IJobDispatcher
-    {
-        public string Enqueue<TCommand>(TCommand command, string queue = "default")
-            where TCommand : ICommand => throw new InvalidOperationException("job storage refused the job");
-
-        public string Schedule<TCommand>(TCommand command, TimeSpan delay, string queue = "default")
-            where TCommand : ICommand => throw new InvalidOperationException("job storage refused the job");
-    }
-}

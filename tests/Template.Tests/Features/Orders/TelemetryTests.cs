@@ -29,7 +29,7 @@ public sealed class TelemetryTests
         var traces = collector.Received("/v1/traces");
         Assert.True(traces.Contains("POST /api/orders", StringComparison.Ordinal), $"Received {collector.Paths}; service said:\n{service.Tail()}");
         Assert.Contains(nameof(Template.Features.Orders.PlaceOrder.PlaceOrderCommand), traces, StringComparison.Ordinal);
-        Assert.Contains("job SendOrderConfirmationCommand", traces, StringComparison.Ordinal);
+        Assert.Contains("job ConfirmPlacedOrder", traces, StringComparison.Ordinal);
         Assert.Contains("requests.duration", collector.Received("/v1/metrics"), StringComparison.Ordinal);
     }
 

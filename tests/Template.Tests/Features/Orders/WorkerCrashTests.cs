@@ -32,7 +32,7 @@ public sealed class WorkerCrashTests
         using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
 
         // The worker process works on the test's database: migrated here so that the order can be added first.
-        var store = new DatabaseOrderStore(await TestDatabases.MigratedAsync(settings));
+        var store = new DatabaseOrderStore((await TestDatabases.MigratedAsync(settings)).CreateDbContext());
         var order = new Order(Guid.CreateVersion7(), "nora", "n@example.com", [new OrderLine("SKU-1", 1)], "EUR", null, OrderStatus.Placed, DateTimeOffset.UtcNow);
         await store.AddAsync(order, CancellationToken.None);
 
@@ -82,7 +82,7 @@ public sealed class WorkerCrashTests
         settings["Jobs:ShutdownTimeout"] = "00:00:02";
 
         var stopping = await ServiceFixture.StartAsync("Development", settings);
-        var store = stopping.Services.GetRequiredService<IOrderStore>();
+        var store = stopping.Services.OrderStore();
         var order = new Order(Guid.CreateVersion7(), "nora", "n@example.com", [new OrderLine("SKU-1", 1)], "EUR", null, OrderStatus.Placed, DateTimeOffset.UtcNow);
         await store.AddAsync(order, CancellationToken.None);
         // Held and observed through a connection of the test's own: the stopping host closes its connection.
@@ -100,7 +100,7 @@ public sealed class WorkerCrashTests
         await held.DisposeAsync();
         await using var next = await ServiceFixture.StartAsync("Development", settings);
         await JobWaits.WaitForStateAsync(storage, jobId, SucceededState.StateName);
-        Assert.Equal(OrderStatus.Confirmed, (await next.Services.GetRequiredService<IOrderStore>().FindAsync(order.Id, CancellationToken.None))!.Status);
+        Assert.Equal(OrderStatus.Confirmed, (await next.Services.OrderStore().FindAsync(order.Id, CancellationToken.None))!.Status);
     }
 
     private static Dictionary<string, string?> WorkerSettings(IDictionary<string, string?> settings) => new(settings)

@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Template.Infrastructure.Events;
+
+/// <summary>Settings of the outbox that carries events to their listeners (<c>Outbox</c> section).</summary>
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>How often each instance looks for rows to hand to the job queue. Rows raised on an instance are
+    /// handed over at once; this bounds the delay for the others and for rows whose job was lost.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long after handing a row over its job is looked up again; a job the queue has lost (a Redis
+    /// failover or flush, an in-memory queue restarted) is handed over again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RecheckAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Rows one poll handles at most.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>How long completed rows are kept, for inspection, before they are deleted.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+}
+
+[OptionsValidator]
+internal sealed partial class OutboxValidator : IValidateOptions<OutboxOptions>;
+
+/// <summary>Wakes this instance's dispatcher when a request has committed rows.</summary>
+internal sealed class OutboxSignal : IDisposable
+{
+    private readonly SemaphoreSlim wake = new(0, 1);
+
+    public void Wake()
+    {
+        if (wake.CurrentCount == 0)
+        {
+            try
+            {
+                wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another request woke it first.
+            }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        wake.WaitAsync(timeout, cancellationToken);
+
+    public void Dispose() => wake.Dispose();
+}
