@@ -21,7 +21,6 @@ namespace Template.Infrastructure.Validation;
 public sealed class RequiredValues
 {
     private static readonly ConcurrentDictionary<Type, Member[]> Plans = new();
-    private static readonly NullabilityInfoContext Nullability = new();
     private const int MaxDepth = 32;
 
     private readonly Member[] members;
@@ -171,7 +170,8 @@ public sealed class RequiredValues
 
     private static Member Describe(PropertyInfo property, int depth)
     {
-        var info = Nullability.Create(property);
+        // A context per call: NullabilityInfoContext is not thread-safe, and hosts build their endpoints in parallel.
+        var info = new NullabilityInfoContext().Create(property);
         var nullable = info.ReadState != NullabilityState.NotNull;
         var elementType = ElementType(property.PropertyType);
         if (elementType is null)
