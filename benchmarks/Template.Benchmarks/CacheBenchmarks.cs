@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Caching.Hybrid;
 using StackExchange.Redis;
@@ -10,9 +9,9 @@ namespace Template.Benchmarks;
 /// <summary>
 /// Item 3, in process on a redis-server of the benchmark's own: an order answer read from the service's
 /// <see cref="HybridCache"/> in Redis mode from its in-process level (L1) and from Redis (L2, the in-process level
-/// skipped), against a raw StackExchange.Redis <c>StringGet</c> of the same stored bytes, and against an uncached
-/// read as a Redis store does one (the order's JSON in one round trip, deserialized). The benchmark's own order
-/// type, so the suite stands without the sample area.
+/// skipped), against a raw StackExchange.Redis <c>StringGet</c> of the same stored bytes. The uncached reads from the
+/// database are <see cref="DatabaseBenchmarks"/>. The benchmark's own order type, so the suite stands without the
+/// sample area.
 /// </summary>
 [MemoryDiagnoser]
 #pragma warning disable CA1515, CA1001 // BenchmarkDotNet needs a public, unsealed class; the Redis process is stopped in Cleanup.
@@ -26,7 +25,6 @@ public class CacheBenchmarks
     private WebApplication app = null!;
     private HybridCache cache = null!;
     private IDatabase database = null!;
-    private const string OrderKey = "bench:orders:stored";
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -42,7 +40,6 @@ public class CacheBenchmarks
         cache = app.Services.GetRequiredService<HybridCache>();
         var serviceRedis = app.Services.GetRequiredService<ServiceRedis>();
         database = serviceRedis.Connection.GetDatabase();
-        await database.StringSetAsync(OrderKey, JsonSerializer.SerializeToUtf8Bytes(BenchOrders.Sample, JsonOptions));
         await cache.SetAsync(Key, BenchOrders.Sample, new HybridCacheEntryOptions { Expiration = TimeSpan.FromHours(1) });
 
         // The bytes the cache stored in Redis (a hash, as Microsoft's RedisCache writes it), copied to a plain string.
@@ -73,13 +70,4 @@ public class CacheBenchmarks
 
     [Benchmark(Baseline = true)]
     public Task<RedisValue> RawStringGet() => database.StringGetAsync(RawKey);
-
-    [Benchmark]
-    public async Task<BenchOrder?> UncachedStoreRead()
-    {
-        byte[]? stored = await database.StringGetAsync(OrderKey);
-        return stored is null ? null : JsonSerializer.Deserialize<BenchOrder>(stored, JsonOptions);
-    }
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 }

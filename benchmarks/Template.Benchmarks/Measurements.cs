@@ -21,7 +21,11 @@ public sealed record HttpResult(string Name, double RequestsPerSecond, double P5
 public sealed record StartupResult(double ServiceMs, double BareMs);
 
 /// <summary>Item 3 in process: medians of the cache reads and of the reads they are compared with.</summary>
-public sealed record CacheResult(Timing L1Hit, Timing L2Hit, Timing RawStringGet, Timing UncachedStoreRead, int StoredBytes);
+public sealed record CacheResult(Timing L1Hit, Timing L2Hit, Timing RawStringGet, int StoredBytes);
+
+/// <summary>Items 3 and 7 in process, per provider: an uncached order read, an order saved alone and with an outbox
+/// row.</summary>
+public sealed record DatabaseResult(string Provider, Timing UncachedRead, Timing SaveOrder, Timing SaveOrderWithOutboxRow);
 
 /// <summary>One memory reading of the service process and how many requests it had served by then.</summary>
 public sealed record MemoryPoint(long Requests, MemoryReading Reading);
@@ -33,7 +37,9 @@ public sealed record MemoryResult(MemoryPoint First, MemoryPoint HundredThousand
 public sealed record RunResults(
     PipelineResult Pipeline,
     CacheResult Cache,
+    IReadOnlyList<DatabaseResult> Database,
     IReadOnlyList<JobResult> Jobs,
+    IReadOnlyList<OutboxResult> Outbox,
     IReadOnlyList<HttpResult> Http,
     MemoryResult Memory,
     StartupResult Startup);
@@ -48,9 +54,11 @@ public static partial class Measurements
     {
         var pipeline = RunPipeline();
         var cache = RunCache();
+        var database = RunDatabase();
         var jobs = await RunJobsAsync();
+        var outbox = await RunOutboxAsync();
         var (http, memory, startup) = await RunHttpAsync();
-        var report = Report.Write(new RunResults(pipeline, cache, jobs, http, memory, startup));
+        var report = Report.Write(new RunResults(pipeline, cache, database, jobs, outbox, http, memory, startup));
         Console.WriteLine(report);
         var path = Path.IsPathRooted(reportPath) ? reportPath : Path.Combine(RepositoryRoot(), reportPath);
         await File.WriteAllTextAsync(path, report);
@@ -88,8 +96,28 @@ public static partial class Measurements
             row(nameof(CacheBenchmarks.L1Hit)),
             row(nameof(CacheBenchmarks.L2Hit)),
             row(nameof(CacheBenchmarks.RawStringGet)),
-            row(nameof(CacheBenchmarks.UncachedStoreRead)),
             CacheBenchmarks.StoredBytes);
+    }
+
+    private static readonly string[] Providers = ["SQLite", "PostgreSQL"];
+
+    public static IReadOnlyList<DatabaseResult> RunDatabase()
+    {
+        var row = Run<DatabaseBenchmarks>();
+        return [.. Providers.Select(provider => new DatabaseResult(
+            provider,
+            row($"{nameof(DatabaseBenchmarks.UncachedRead)}:{provider}"),
+            row($"{nameof(DatabaseBenchmarks.SaveOrder)}:{provider}"),
+            row($"{nameof(DatabaseBenchmarks.SaveOrderWithOutboxRow)}:{provider}")))];
+    }
+
+    /// <summary>Item 7 end to end: SQLite with jobs in memory, then PostgreSQL with jobs on Redis.</summary>
+    public static async Task<IReadOnlyList<OutboxResult>> RunOutboxAsync()
+    {
+        var embedded = await OutboxMeasurements.RunAsync(postgres: null, redis: null);
+        await using var postgres = await PostgresProcess.StartAsync();
+        await using var redis = await RedisProcess.StartAsync();
+        return [embedded, await OutboxMeasurements.RunAsync(postgres, redis)];
     }
 
     /// <summary>Item 4: the job measurements in memory, then on a redis-server of the benchmark's own.</summary>
@@ -107,9 +135,12 @@ public static partial class Measurements
             .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance))
             .WithOptions(ConfigOptions.DisableOptimizationsValidator);
         var summary = BenchmarkRunner.Run<TBenchmarks>(config);
+        // "Method" or "Method:parameter value" for a benchmark with one parameter.
         return method =>
         {
-            var report = summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method);
+            var (name, parameter) = method.Split(':') is [var m, var p] ? (m, p) : (method, null);
+            var report = summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == name
+                && (parameter is null || r.BenchmarkCase.Parameters.Items.Single().Value?.ToString() == parameter));
             return new Timing(report.ResultStatistics!.Median, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
         };
     }

@@ -1,7 +1,7 @@
 using Template.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/Template.Benchmarks            every measurement, then docs/benchmarks.md
-// ... -- pipeline | cache | jobs                                             one in-process part only, printed
+// ... -- pipeline | cache | jobs | database | outbox                         one in-process part only, printed
 // ... -- http                                                              the HTTP throughput item only, printed
 // ... -- serve <servicePort> <barePort> <tokenFile> | start <service|bare> <port>   used by the harness itself
 switch (args.FirstOrDefault() ?? "all")
@@ -20,6 +20,12 @@ switch (args.FirstOrDefault() ?? "all")
         break;
     case "http":
         Console.WriteLine(Report.Http((await Measurements.RunHttpAsync()).Http));
+        break;
+    case "database":
+        Console.WriteLine(Report.Database(Measurements.RunDatabase(), await Measurements.RunOutboxAsync()));
+        break;
+    case "outbox":
+        Console.WriteLine(Report.Database([], await Measurements.RunOutboxAsync()));
         break;
     case "jobs":
         Console.WriteLine(Report.Jobs(await Measurements.RunJobsAsync()));

@@ -44,7 +44,7 @@ public static class Report
         text.AppendLine().AppendLine(http.Any(r => r.Name == "service + JWT")
             ? "`service + JWT` calls `/bench/greeting/secure` with a client-credentials access token from the embedded server: signature (RS256), issuer, audience, lifetime and type are validated, and the token is looked up in the token store (revocation) on every request."
             : "No `service + JWT` target: this service has no embedded authorization server to issue a token.").AppendLine();
-        text.Append(Cache(results.Cache, http)).AppendLine();
+        text.Append(Cache(results.Cache, http, results.Database)).AppendLine();
         text.Append(Jobs(results.Jobs)).AppendLine();
 
         var startup = results.Startup;
@@ -55,7 +55,8 @@ public static class Report
             .AppendLine(Invariant($"| bare | {startup.BareMs:N0} ms | baseline ({startup.ServiceMs / startup.BareMs:0.0}× for the service) |"))
             .AppendLine();
 
-        text.Append(Memory(results.Memory, results.Jobs.SingleOrDefault(j => j.Keys is not null)?.Keys));
+        text.Append(Memory(results.Memory, results.Jobs.SingleOrDefault(j => j.Keys is not null)?.Keys)).AppendLine();
+        text.Append(Database(results.Database, results.Outbox));
         return text.ToString();
     }
 
@@ -98,7 +99,8 @@ public static class Report
         return text.ToString();
     }
 
-    public static string Cache(CacheResult result, IReadOnlyList<HttpResult>? http)
+    public static string Cache(
+        CacheResult result, IReadOnlyList<HttpResult>? http, IReadOnlyList<DatabaseResult>? database = null)
     {
         var text = new StringBuilder().AppendLine("## 3. Cache").AppendLine();
         if (http is not null)
@@ -122,7 +124,13 @@ public static class Report
             .AppendLine(Invariant($"| L1 hit (in-process level) | {Micro(result.L1Hit.Ns)} | {result.L1Hit.Bytes} B | |"))
             .AppendLine(Invariant($"| L2 hit (Redis, in-process level skipped) | {Micro(result.L2Hit.Ns)} | {result.L2Hit.Bytes} B | {Verdict(l2Ratio <= 1.3, "≤ 1.3× raw")}: {l2Ratio:0.00}× |"))
             .AppendLine(Invariant($"| raw StackExchange.Redis `StringGet` of the same bytes | {Micro(result.RawStringGet.Ns)} | {result.RawStringGet.Bytes} B | baseline |"))
-            .AppendLine(Invariant($"| uncached: the order's JSON read from Redis and deserialized, as a store does | {Micro(result.UncachedStoreRead.Ns)} | {result.UncachedStoreRead.Bytes} B | reported: {result.UncachedStoreRead.Ns / result.L1Hit.Ns:N0}× an L1 hit, {result.UncachedStoreRead.Ns / result.L2Hit.Ns:0.00}× an L2 hit |"));
+            ;
+        foreach (var row in database ?? [])
+        {
+            var read = row.UncachedRead;
+            text.AppendLine(Invariant($"| uncached: the order read from {row.Provider} through EF Core, as the store reads one (item 7) | {Micro(read.Ns)} | {read.Bytes} B | reported: {read.Ns / result.L1Hit.Ns:N0}× an L1 hit, {read.Ns / result.L2Hit.Ns:0.00}× an L2 hit |"));
+        }
+
         return text.ToString();
     }
 
@@ -162,6 +170,29 @@ public static class Report
         if (keys is not null)
         {
             text.AppendLine().AppendLine(Invariant($"Redis keys under the jobs prefix with `Jobs:FinishedJobRetention` at {keys.Retention.TotalSeconds:0} s: {keys.Baseline:N0} before the measured jobs (after a warm-up whose jobs had expired), {keys.AfterJobs:N0} right after them, {keys.AfterRetention:N0} once the retention had passed ({keys.WaitedAfterRetention.TotalSeconds:0.0} s after it, for Redis to expire them): {Verdict(keys.AfterRetention <= keys.Baseline, "back to the baseline")}."));
+        }
+
+        return text.ToString();
+    }
+
+    public static string Database(IReadOnlyList<DatabaseResult> database, IReadOnlyList<OutboxResult> outbox)
+    {
+        var text = new StringBuilder().AppendLine("## 7. Database and outbox").AppendLine()
+            .AppendLine("In process (BenchmarkDotNet), EF Core 10 with pooled contexts, as the service uses it: on a SQLite file in WAL mode, and on a PostgreSQL server of the suite's own on loopback (fsync off). An order shaped like the sample's (lines as JSON) read by id without tracking; an order saved alone; the same order saved with the outbox row that an event with one listener adds, in the same `SaveChanges`.").AppendLine()
+            .AppendLine("| Provider | Uncached read | Save an order | Save an order and its outbox row | Outbox row's cost in the request |")
+            .AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var row in database)
+        {
+            var added = row.SaveOrderWithOutboxRow.Ns - row.SaveOrder.Ns;
+            text.AppendLine(Invariant($"| {row.Provider} | {Micro(row.UncachedRead.Ns)}, {row.UncachedRead.Bytes} B | {Micro(row.SaveOrder.Ns)}, {row.SaveOrder.Bytes} B | {Micro(row.SaveOrderWithOutboxRow.Ns)}, {row.SaveOrderWithOutboxRow.Bytes} B | +{Micro(added)} ({row.SaveOrderWithOutboxRow.Ns / row.SaveOrder.Ns - 1:+0%;-0%}) |"));
+        }
+
+        text.AppendLine().AppendLine("End to end, in process: events raised through the service's `IEvents` and committed with its `ServiceDb`, each in a scope of its own as a use case does, handed to the job queue by its dispatcher and run by its workers; the listener does nothing. Throughput: raised by four callers at once, counted until the last listener has run. SQL statements: every statement EF Core executed in the process during the throughput run (the commit, the dispatcher's polls and claims, the job's read and completion), divided by the events. Latency: one event at a time, from before the commit to the listener's return.").AppendLine()
+            .AppendLine("| Backends | Events | Events/s | SQL statements per event | p50 (idle) | p99 (idle) |")
+            .AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var row in outbox)
+        {
+            text.AppendLine(Invariant($"| {row.Mode} | {row.Events:N0} | {row.EventsPerSecond:N0} | {row.StatementsPerEvent:0.0} | {row.P50Ms:0.0} ms | {row.P99Ms:0.0} ms |"));
         }
 
         return text.ToString();

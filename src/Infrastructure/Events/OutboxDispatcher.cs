@@ -31,7 +31,10 @@ internal sealed partial class OutboxDispatcher(
         {
             try
             {
-                await DispatchDueAsync(stoppingToken);
+                if (await DispatchDueAsync(stoppingToken) == options.Value.BatchSize)
+                {
+                    continue; // a backlog: the next batch at once, not at the next poll
+                }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -51,7 +54,7 @@ internal sealed partial class OutboxDispatcher(
     }
 
     /// <summary>One poll: hands over or checks up to <see cref="OutboxOptions.BatchSize"/> due rows. Returns the
-    /// number handed over.</summary>
+    /// number of due rows it found.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -65,7 +68,6 @@ internal sealed partial class OutboxDispatcher(
             .Select(m => new { m.Id, m.Listener, m.Dispatches, m.JobId })
             .ToListAsync(cancellationToken);
 
-        var handedOver = 0;
         var recheckAt = now + settings.RecheckAfter;
         foreach (var row in due)
         {
@@ -109,11 +111,10 @@ internal sealed partial class OutboxDispatcher(
             }
 
             await mine.ExecuteUpdateAsync(m => m.SetProperty(x => x.JobId, jobId), CancellationToken.None);
-            handedOver++;
         }
 
         await PurgeCompletedAsync(rows, now, cancellationToken);
-        return handedOver;
+        return due.Count;
     }
 
     internal static Job JobFor(string listener, Guid messageId) =>
