@@ -16,28 +16,58 @@ public static class PersistenceSetup
         this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        services.AddDatabase<ServiceDb, SqliteServiceDb, PostgresServiceDb>(configuration, environment);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        return services;
+    }
+
+    /// <summary>
+    /// A context on the service's database, with one subclass per provider for their migrations: pooled factories,
+    /// <see cref="IDbContextFactory{TBase}"/>, a <typeparamref name="TBase"/> per scope (a use case's unit of work),
+    /// and its migrations applied at start-up where that is safe. A context other than <see cref="ServiceDb"/> keeps
+    /// its own migration history in <paramref name="historyTable"/>.
+    /// </summary>
+    public static IServiceCollection AddDatabase<TBase, TSqlite, TPostgres>(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        IHostEnvironment environment,
+        string? historyTable = null)
+        where TBase : DbContext
+        where TSqlite : TBase
+        where TPostgres : TBase
+    {
         var postgres = configuration.GetConnectionString(DatabaseOptions.PostgresConnectionStringName);
         if (!string.IsNullOrWhiteSpace(postgres))
         {
             // A few short retries ride out a failover; a longer outage answers 503 in seconds, not in half a minute.
-            services.AddPooledDbContextFactory<PostgresServiceDb>(db => db.UseNpgsql(postgres, npgsql =>
-                npgsql.EnableRetryOnFailure(3, TimeSpan.FromSeconds(2), errorCodesToAdd: null)));
-            services.AddSingleton<IDbContextFactory<ServiceDb>, ProviderDbFactory<PostgresServiceDb>>();
+            services.AddPooledDbContextFactory<TPostgres>(db => db.UseNpgsql(postgres, npgsql =>
+            {
+                npgsql.EnableRetryOnFailure(3, TimeSpan.FromSeconds(2), errorCodesToAdd: null);
+                if (historyTable is not null)
+                {
+                    npgsql.MigrationsHistoryTable(historyTable);
+                }
+            }));
+            services.AddSingleton<IDbContextFactory<TBase>, ProviderDbFactory<TBase, TPostgres>>();
         }
         else
         {
             var sqlite = SqliteConnectionString(configuration, environment);
-            services.AddPooledDbContextFactory<SqliteServiceDb>(db => db.UseSqlite(sqlite));
-            services.AddSingleton<IDbContextFactory<ServiceDb>, ProviderDbFactory<SqliteServiceDb>>();
+            services.AddPooledDbContextFactory<TSqlite>(db => db.UseSqlite(sqlite, sqlite =>
+            {
+                if (historyTable is not null)
+                {
+                    sqlite.MigrationsHistoryTable(historyTable);
+                }
+            }));
+            services.AddSingleton<IDbContextFactory<TBase>, ProviderDbFactory<TBase, TSqlite>>();
         }
 
         // A use case's unit of work: what its handler, its store and its raised events change, one save commits.
-        services.AddScoped(provider =>
-            provider.GetRequiredService<IDbContextFactory<ServiceDb>>().CreateDbContext());
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<TBase>>().CreateDbContext());
 
         // Registered before the job servers, so that they start on a migrated database.
-        services.AddHostedService<DatabaseMigrator>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHostedService<DatabaseMigrator<TBase>>();
         return services;
     }
 
@@ -55,13 +85,14 @@ public static class PersistenceSetup
         return $"Data Source={Path.Combine(folder, "service.db")}";
     }
 
-    private sealed class ProviderDbFactory<TProvider>(IDbContextFactory<TProvider> provider)
-        : IDbContextFactory<ServiceDb>
-        where TProvider : ServiceDb
+    private sealed class ProviderDbFactory<TBase, TProvider>(IDbContextFactory<TProvider> provider)
+        : IDbContextFactory<TBase>
+        where TBase : DbContext
+        where TProvider : TBase
     {
-        public ServiceDb CreateDbContext() => provider.CreateDbContext();
+        public TBase CreateDbContext() => provider.CreateDbContext();
 
-        public async Task<ServiceDb> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+        public async Task<TBase> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
             await provider.CreateDbContextAsync(cancellationToken);
     }
 }
@@ -71,20 +102,21 @@ public static class PersistenceSetup
 /// PostgreSQL elsewhere only when <c>Database:MigrateOnStartup</c> is true. EF Core holds a database lock while it
 /// migrates, so instances starting together apply each migration once.
 /// </summary>
-internal sealed class DatabaseMigrator(
-    IDbContextFactory<ServiceDb> databases, IHostEnvironment environment, IOptions<DatabaseOptions> options)
+internal sealed class DatabaseMigrator<TBase>(
+    IDbContextFactory<TBase> databases, IHostEnvironment environment, IOptions<DatabaseOptions> options)
     : IHostedService
+    where TBase : DbContext
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        if (db is PostgresServiceDb && !environment.IsDevelopment() && !options.Value.MigrateOnStartup)
+        if (db.Database.IsNpgsql() && !environment.IsDevelopment() && !options.Value.MigrateOnStartup)
         {
             return;
         }
 
         await db.Database.MigrateAsync(cancellationToken);
-        if (db is SqliteServiceDb)
+        if (db.Database.IsSqlite())
         {
             // Readers no longer wait for a writer; kept in the file once set.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);

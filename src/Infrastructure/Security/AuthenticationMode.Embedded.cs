@@ -30,7 +30,7 @@ internal static class AuthenticationMode
         services.AddSettings<AuthorizationServerOptions, AuthorizationServerValidator>(
             AuthorizationServerOptions.Section)
             .PostConfigure(options => options.FollowTheServedAddress(configuration, environment));
-        services.AddEmbeddedAuthorizationServer(server, environment, backends);
+        services.AddEmbeddedAuthorizationServer(server, configuration, environment);
 
         authentication.AddBearerTokens()
             .Configure<IOptions<OpenIddictServerOptions>>((bearer, openIddict) =>

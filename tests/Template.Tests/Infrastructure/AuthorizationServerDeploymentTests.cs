@@ -111,12 +111,8 @@ public sealed class AuthorizationServerDeploymentTests
     [Slow(Suite.Redis)]
     public async Task On_one_redis_a_code_issued_by_one_instance_is_redeemed_once_by_any()
     {
-        var redis = await RedisServer.RequireSharedAsync();
-        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
-        await using var a = await ServiceFixture.StartAsync("Development", settings);
-        await using var b = await ServiceFixture.StartAsync("Development", settings);
-        using var atA = OAuthFlow.For(a);
-        using var atB = OAuthFlow.For(b);
+        await using var instances = await TwoInstances.StartAsync();
+        var (a, b, atA, atB) = (instances.A, instances.B, instances.AtA, instances.AtB);
 
         var (verifier, challenge) = OAuthFlow.Pkce();
         var code = OAuthFlow.QueryValue(await atA.AuthorizeAsync(OAuthFlow.AuthorizeUrl(challenge), "alice", "alice-dev-password"), "code")!;
@@ -134,23 +130,39 @@ public sealed class AuthorizationServerDeploymentTests
 
     [SkippableFact]
     [Slow(Suite.Redis)]
-    public async Task While_redis_is_down_a_token_is_answered_503_not_401_and_works_again_after()
+    public async Task One_refresh_token_presented_to_two_instances_at_once_gives_tokens_once()
     {
-        await using var redis = await RedisServer.StartOwnAsync();
-        await using var host = await ServiceFixture.StartAsync("Development", await ServiceFixture.RedisSettingsAsync(redis.ConnectionString));
+        await using var instances = await TwoInstances.StartAsync();
+        var (a, b, atA, atB) = (instances.A, instances.B, instances.AtA, instances.AtB);
+
+        var refreshToken = (await atA.SignInAsync("alice", "alice-dev-password")).GetProperty("refresh_token").GetString()!;
+        var results = await Task.WhenAll(Enumerable.Range(0, 6)
+            .Select(i => (i % 2 == 0 ? atA : atB).TokenAsync(OAuthFlow.Refresh(refreshToken))));
+        Assert.Single(results, r => r.Status == HttpStatusCode.OK);
+    }
+
+    [SkippableFact]
+    [Slow(Suite.Redis)]
+    public async Task While_the_database_is_down_a_token_is_answered_503_not_401_and_works_again_after()
+    {
+        var redis = await RedisServer.RequireSharedAsync();
+        await using var postgres = await PostgresServer.StartOwnAsync();
+        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
+        settings["ConnectionStrings:Postgres"] = postgres.NewDatabase();
+        await using var host = await ServiceFixture.StartAsync("Development", settings);
         using var flow = OAuthFlow.For(host);
         var (_, body) = await flow.TokenAsync(OAuthFlow.ClientCredentials(scope: ""));
         var token = body.GetProperty("access_token").GetString()!;
         await CallMeAsync(host, token, 200);
 
-        await redis.StopAsync();
+        await postgres.StopAsync();
         await host.WaitForStatusAsync("/health/ready", 503);
         var during = await flow.SendAsync(HttpMethod.Get, ProbeEndpoints.Me, bearer: token);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
         Assert.Equal("application/problem+json", during.Content.Headers.ContentType?.MediaType);
         Assert.NotNull(during.Headers.RetryAfter);
 
-        await redis.StartAsync();
+        await postgres.StartAsync();
         await host.WaitForStatusAsync("/health/ready", 200, within: TimeSpan.FromSeconds(90));
         await CallMeAsync(host, token, 200);
     }
@@ -216,19 +228,25 @@ public sealed class AuthorizationServerDeploymentTests
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await ServiceFixture.StartAsync("Development", services: s => s.AddSingleton<TimeProvider>(clock));
         using var flow = OAuthFlow.For(host);
-        await flow.SignInAsync("alice", "alice-dev-password");
+        var signedIn = await flow.SignInAsync("alice", "alice-dev-password");
         await flow.TokenAsync(OAuthFlow.ClientCredentials(scope: ""));
+        var refreshToken = signedIn.GetProperty("refresh_token").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await flow.TokenAsync(OAuthFlow.Refresh(refreshToken))).Status);
         var (tokens, authorizations) = await CountRecordsAsync(host);
-        Assert.True(tokens >= 4, $"{tokens} tokens");
+        Assert.True(tokens >= 5, $"{tokens} tokens");
         Assert.Equal(1, authorizations);
 
         // Nothing is removed while it may still be presented (and recognised as a replay).
         await PruneAsync(host);
         Assert.Equal((tokens, authorizations), await CountRecordsAsync(host));
 
+        // Reuse of the first refresh token revokes alice's whole grant: none of it can be used any more.
+        Assert.Equal(HttpStatusCode.BadRequest, (await flow.TokenAsync(OAuthFlow.Refresh(refreshToken))).Status);
         clock.Advance(TimeSpan.FromDays(30));
         await PruneAsync(host);
-        Assert.Equal((0, 0), await CountRecordsAsync(host));
+        // What is left is the client's access token, which may still be used: it has not expired (OpenIddict's stores
+        // judge expiry by the real clock).
+        Assert.Equal((1, 0), await CountRecordsAsync(host));
     }
 
     private static async Task<(long Tokens, long Authorizations)> CountRecordsAsync(IAlbaHost host)
@@ -247,4 +265,25 @@ public sealed class AuthorizationServerDeploymentTests
     }
 
     private static Task<string> CallMeAsync(IAlbaHost host, string accessToken, int status) => OAuthFlow.CallMeAsync(host, accessToken, status);
+
+    /// <summary>Two instances of one service: one PostgreSQL database, one Redis prefix.</summary>
+    private sealed record TwoInstances(IAlbaHost A, IAlbaHost B, OAuthFlow AtA, OAuthFlow AtB) : IAsyncDisposable
+    {
+        public static async Task<TwoInstances> StartAsync()
+        {
+            var redis = await RedisServer.RequireSharedAsync();
+            var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
+            var a = await ServiceFixture.StartAsync("Development", settings);
+            var b = await ServiceFixture.StartAsync("Development", settings);
+            return new TwoInstances(a, b, OAuthFlow.For(a), OAuthFlow.For(b));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            AtA.Dispose();
+            AtB.Dispose();
+            await A.DisposeAsync();
+            await B.DisposeAsync();
+        }
+    }
 }

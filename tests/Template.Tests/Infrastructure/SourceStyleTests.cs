@@ -17,7 +17,7 @@ public sealed partial class SourceStyleTests
         Assert.Equal(120, limit);
 
         // Migrations are written by dotnet ef and never edited by hand.
-        var migrations = Path.Combine("Persistence", "Migrations") + Path.DirectorySeparatorChar;
+        var migrations = Path.DirectorySeparatorChar + "Migrations" + Path.DirectorySeparatorChar;
         var files = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
             .Where(file => !file.Contains(migrations, StringComparison.Ordinal))
             .Append(Path.Combine(root, "Program.cs"));

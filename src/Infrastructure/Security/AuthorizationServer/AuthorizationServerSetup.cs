@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -6,15 +7,17 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
+using OpenIddict.EntityFrameworkCore.Models;
 using Template.Infrastructure.Jobs;
-using Template.Infrastructure.Redis;
+using Template.Infrastructure.Persistence;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Template.Infrastructure.Security.AuthorizationServer;
 
 /// <summary>
 /// Wires the embedded OpenIddict server: endpoints under <c>/connect</c>, the client credentials, authorization code
-/// (PKCE S256 only) and rotating refresh token grants, its records in memory or in Redis, and its signing keys.
+/// (PKCE S256 only) and rotating refresh token grants, its records in the service's database (OpenIddict's EF Core
+/// stores, <see cref="AuthorizationServerDb"/>), and its signing keys.
 /// Access tokens are signed JWTs the service's own JWT bearer handler validates; codes and refresh tokens are
 /// protected with the shared Data Protection key ring, so any instance can redeem what another issued.
 /// </summary>
@@ -24,20 +27,13 @@ public static class AuthorizationServerSetup
         [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess];
 
     internal static void AddEmbeddedAuthorizationServer(
-        this IServiceCollection services, AuthorizationServerOptions options, IHostEnvironment environment,
-        ServiceBackends backends)
+        this IServiceCollection services, AuthorizationServerOptions options, IConfiguration configuration,
+        IHostEnvironment environment)
     {
         services.AddSingleton<IValidateOptions<AuthorizationServerOptions>, AuthorizationServerProductionCheck>();
-        services.AddKeyedSingleton<IOAuthRecordStorage, InMemoryOAuthRecords>(OAuthRecordKeys.Configured);
-        if (backends.UsesRedis)
-        {
-            services.AddSingleton<IOAuthRecordStorage, RedisOAuthRecords>();
-        }
-        else
-        {
-            services.AddSingleton<IOAuthRecordStorage, InMemoryOAuthRecords>();
-        }
-
+        // Migrated before the clients are registered (the next hosted service).
+        services.AddDatabase<AuthorizationServerDb, SqliteAuthorizationServerDb, PostgresAuthorizationServerDb>(
+            configuration, environment, AuthorizationServerDb.HistoryTable);
         services.AddSingleton<IUserDirectory, ConfiguredUserDirectory>();
         services.AddHostedService<OAuthClientRegistration>();
         services.AddGate(OAuthGates.PruneTokens, user => user.IsInRole(Roles.Admin));
@@ -49,15 +45,8 @@ public static class AuthorizationServerSetup
         services.AddOpenIddict()
             .AddCore(core =>
             {
-                core.SetDefaultApplicationEntity<OAuthClient>()
-                    .SetDefaultAuthorizationEntity<OAuthAuthorization>()
-                    .SetDefaultScopeEntity<OAuthScope>()
-                    .SetDefaultTokenEntity<OAuthToken>();
-                core.ReplaceApplicationStore<OAuthClient, OAuthClientStore>(ServiceLifetime.Singleton)
-                    .ReplaceAuthorizationStore<OAuthAuthorization, OAuthAuthorizationStore>(ServiceLifetime.Singleton)
-                    .ReplaceScopeStore<OAuthScope, OAuthScopeStore>(ServiceLifetime.Singleton)
-                    .ReplaceTokenStore<OAuthToken, OAuthTokenStore>(ServiceLifetime.Singleton)
-                    .ReplaceApplicationManager<OAuthClient, LoopbackRedirects>();
+                core.UseEntityFrameworkCore().UseDbContext<AuthorizationServerDb>();
+                core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, LoopbackRedirects>();
             })
             .AddServer(server =>
             {
@@ -203,19 +192,44 @@ public static class OAuthGates
     public const string PruneTokens = "oauth.prune";
 }
 
-/// <summary>Registers the configured clients in this instance's client store when it starts.</summary>
+/// <summary>
+/// Brings the clients in the database in line with <c>AuthorizationServer:Clients</c> when an instance starts: a
+/// configured client is created or updated, so a changed secret or redirect address takes effect on the next
+/// start. Instances starting together may both try to create a client; the one that loses updates it instead.
+/// </summary>
 internal sealed class OAuthClientRegistration(IServiceScopeFactory scopes, IOptions<AuthorizationServerOptions> options)
     : IHostedService
 {
+    private const int Attempts = 3;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         foreach (var client in options.Value.Clients)
         {
-            if (await manager.FindByClientIdAsync(client.ClientId, cancellationToken) is null)
+            var descriptor = Describe(client, options.Value.Issuer);
+            for (var attempt = 1; ; attempt++)
             {
-                await manager.CreateAsync(Describe(client, options.Value.Issuer), cancellationToken);
+                // A scope per attempt: a failed save leaves its context unusable.
+                await using var scope = scopes.CreateAsyncScope();
+                var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+                try
+                {
+                    if (await manager.FindByClientIdAsync(client.ClientId, cancellationToken) is { } stored)
+                    {
+                        await manager.UpdateAsync(stored, descriptor, cancellationToken);
+                    }
+                    else
+                    {
+                        await manager.CreateAsync(descriptor, cancellationToken);
+                    }
+
+                    break;
+                }
+                catch (Exception e) when (attempt < Attempts
+                    && e is DbUpdateException or OpenIddictExceptions.ConcurrencyException)
+                {
+                    // Another instance created or changed it meanwhile: read it again.
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
+using OpenIddict.EntityFrameworkCore.Models;
 
 namespace Template.Infrastructure.Security.AuthorizationServer;
 
@@ -10,14 +11,14 @@ namespace Template.Infrastructure.Security.AuthorizationServer;
 /// app listens on whichever port is free when it signs in. Every other address must match exactly.
 /// </summary>
 internal sealed class LoopbackRedirects(
-    IOpenIddictApplicationCache<OAuthClient> cache,
-    ILogger<OpenIddictApplicationManager<OAuthClient>> logger,
+    IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication> cache,
+    ILogger<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
-    IOpenIddictApplicationStore<OAuthClient> store)
-    : OpenIddictApplicationManager<OAuthClient>(cache, logger, options, store)
+    IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store)
+    : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
 {
     public override async ValueTask<bool> ValidateRedirectUriAsync(
-        OAuthClient application, string uri, CancellationToken cancellationToken = default)
+        OpenIddictEntityFrameworkCoreApplication application, string uri, CancellationToken cancellationToken = default)
     {
         if (await base.ValidateRedirectUriAsync(application, uri, cancellationToken))
         {
