@@ -88,7 +88,13 @@ public sealed class TemplatePackagingTests(ITestOutputHelper output) : IDisposab
         Assert.True(File.Exists(sliceTest));
         var sliceCode = await File.ReadAllTextAsync(slice);
         Assert.Contains($"namespace {ServiceName}.Features.Orders.ShipOrder;", sliceCode, StringComparison.Ordinal);
-        Assert.Contains("\"/api/orders/shiporder\"", sliceCode, StringComparison.Ordinal);
+        Assert.Contains("\"/api/orders/ship-order\"", sliceCode, StringComparison.Ordinal);
+        Assert.Contains("app.MapPost(", sliceCode, StringComparison.Ordinal);
+        await RunAsync(service, cliHome, "new", "slice", "-n", "FindShipments", "--area", "Orders", "--kind", "query");
+        var query = await File.ReadAllTextAsync(Path.Combine(service, "src", "Features", "Orders", "FindShipments", "FindShipments.cs"));
+        Assert.Contains("\"/api/orders/find-shipments\"", query, StringComparison.Ordinal);
+        Assert.Contains("app.MapGet(", query, StringComparison.Ordinal);
+        Assert.Contains("IQuery<FindShipmentsResponse>", query, StringComparison.Ordinal);
 
         var test = await RunAsync(service, cliHome, "test", $"{ServiceName}.sln", "-warnaserror");
         Assert.Contains("Failed:     0", test, StringComparison.Ordinal);

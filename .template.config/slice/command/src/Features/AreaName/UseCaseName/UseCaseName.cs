@@ -7,10 +7,10 @@ using ServiceRoot.Infrastructure.Security;
 
 namespace ServiceRoot.Features.AreaName.UseCaseName;
 
-/// <summary>POST /api/areaname/usecasename.</summary>
+/// <summary>POST /api/areaname/use-case-name.</summary>
 public sealed class UseCaseNameEndpoint : IEndpoint
 {
-    public const string Route = "/api/areaname/usecasename";
+    public const string Route = "/api/areaname/use-case-name";
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost(
