@@ -15,7 +15,7 @@ public static class Report
         text.AppendLine("# Benchmarks").AppendLine()
             .AppendLine("Written by the benchmark suite; do not edit by hand. Every ratio compares two figures measured in the same run.").AppendLine()
             .AppendLine("```bash").AppendLine("dotnet run -c Release --project benchmarks/Template.Benchmarks").AppendLine("```").AppendLine()
-            .AppendLine("It needs `wrk` and `redis-server` (`apt-get install wrk redis-server`); see [benchmarks/README.md](../benchmarks/README.md) for what each part does and what was found.").AppendLine()
+            .AppendLine("It needs `wrk`, `redis-server` and PostgreSQL (`apt-get install wrk redis-server postgresql`); see [benchmarks/README.md](../benchmarks/README.md) for what each part does and what was found.").AppendLine()
             .AppendLine(Invariant($"- Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC"))
             .AppendLine(Invariant($"- Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}"))
             .AppendLine(Invariant($"- Runtime: {RuntimeInformation.FrameworkDescription}, Release build, server on core 0, load generator (`wrk -t1 -c32`) on core 1"))

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
@@ -8,6 +10,7 @@ using StackExchange.Redis;
 using Template.Features.Orders;
 using Template.Infrastructure.Events;
 using Template.Infrastructure.Persistence;
+using Template.Infrastructure.Security;
 using Template.Tests.Support;
 
 namespace Template.Tests.Features.Orders;
@@ -82,10 +85,13 @@ public abstract class OrderOutboxTests
         Assert.NotNull((await RowAsync(host, placed.Id)).CompletedAt);
     }
 
-    internal static async Task<OutboxMessage> RowAsync(IAlbaHost host, Guid orderId)
+    internal static Task<OutboxMessage> RowAsync(IAlbaHost host, Guid orderId) =>
+        RowAsync(host.Services.GetRequiredService<IDbContextFactory<ServiceDb>>(), orderId);
+
+    /// <summary>The one outbox row raised for the order.</summary>
+    internal static async Task<OutboxMessage> RowAsync(IDbContextFactory<ServiceDb> databases, Guid orderId)
     {
-        await using var db = await host.Services.GetRequiredService<IDbContextFactory<ServiceDb>>()
-            .CreateDbContextAsync();
+        await using var db = await databases.CreateDbContextAsync();
         var rows = await db.Set<OutboxMessage>().AsNoTracking().ToListAsync();
         return Assert.Single(rows, r => r.Payload.Contains(orderId.ToString(), StringComparison.Ordinal));
     }
@@ -135,6 +141,41 @@ public sealed class OrderOutboxOnSharedBackendsTests
         var handedOver = queues.SelectMany(q => q.HandedOver).ToList();
         Assert.Equal(placed.Count, handedOver.Count);
         Assert.Equal(placed.Count, handedOver.Distinct().Count());
+    }
+
+    [SkippableFact]
+    [Slow(Suite.Process)]
+    public async Task A_service_killed_after_committing_an_order_it_could_not_hand_over_runs_its_job_once_after_a_restart()
+    {
+        await using var redis = await RedisServer.StartOwnAsync();
+        var settings = await ServiceFixture.RedisSettingsAsync(redis.ConnectionString);
+        var database = await TestDatabases.MigratedAsync(settings);
+
+        // Redis is away: the order and its outbox row are committed to PostgreSQL, the hand-over to the queue fails.
+        await redis.StopAsync();
+        Guid id;
+        await using (var killed = ServiceProcess.Start(settings, "Development"))
+        {
+            using var client = await killed.WaitUntilLiveAsync();
+            client.DefaultRequestHeaders.Add(DevelopmentAuthenticationHandler.UserHeader, "olga");
+            var placed = await client.PostAsJsonAsync("/api/orders", OrdersApi.ValidOrder());
+            Assert.True(placed.StatusCode == HttpStatusCode.Created, $"{placed.StatusCode}: {killed.Tail()}");
+            id = (await placed.Content.ReadFromJsonAsync<OrderResponse>(OrdersApi.Json))!.Id;
+            killed.Kill();
+        }
+
+        Assert.Null((await OrderOutboxTests.RowAsync(database, id)).JobId);
+        await redis.StartAsync();
+        await using var restarted = ServiceProcess.Start(settings, "Development");
+        using var again = await restarted.WaitUntilLiveAsync();
+        again.DefaultRequestHeaders.Add(DevelopmentAuthenticationHandler.UserHeader, "olga");
+        OrderResponse? read = null;
+        await Eventually.HoldsAsync(
+            async () => (read = await again.GetFromJsonAsync<OrderResponse>(OrdersApi.OrderUrl(id), OrdersApi.Json))!
+                .Status == OrderStatus.Confirmed,
+            () => $"Order {id} is {read?.Status}:\n{restarted.Tail()}");
+        Assert.Equal(2, read!.Version);
+        Assert.NotNull((await OrderOutboxTests.RowAsync(database, id)).CompletedAt);
     }
 
     [SkippableFact]

@@ -7,14 +7,14 @@ using ServiceRoot.Infrastructure.Security;
 
 namespace ServiceRoot.Features.AreaName.UseCaseName;
 
-/// <summary>GET /api/areaname/use-case-name/{reference}.</summary>
+/// <summary>GET /api/areaname/use-case-name?reference=...</summary>
 public sealed class UseCaseNameEndpoint : IEndpoint
 {
     public const string Route = "/api/areaname/use-case-name";
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet(
-            Route + "/{reference}",
+            Route,
             async Task<Ok<UseCaseNameResponse>> (
                 [AsParameters] UseCaseNameQuery query, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(query, cancellationToken)))
@@ -25,7 +25,7 @@ public sealed class UseCaseNameEndpoint : IEndpoint
             .WithSummary("UseCaseName");
 }
 
-/// <summary>What the client asks for, from the route. Authorization is declared here and checked before
+/// <summary>What the client asks for, from the query string. Authorization is declared here and checked before
 /// validation.</summary>
 [Authorize]
 public sealed record UseCaseNameQuery(string Reference) : IQuery<UseCaseNameResponse>;

@@ -13,7 +13,7 @@ public sealed class UseCaseNameTests(ServiceFixture service)
     {
         var result = await host.Scenario(s =>
         {
-            s.Get.Url($"{UseCaseNameEndpoint.Route}/REF-1");
+            s.Get.Url($"{UseCaseNameEndpoint.Route}?reference=REF-1");
             s.As("alice");
             s.StatusCodeShouldBe(200);
         });
@@ -26,7 +26,7 @@ public sealed class UseCaseNameTests(ServiceFixture service)
     {
         var result = await host.Scenario(s =>
         {
-            s.Get.Url($"{UseCaseNameEndpoint.Route}/{new string('x', 65)}");
+            s.Get.Url($"{UseCaseNameEndpoint.Route}?reference={new string('x', 65)}");
             s.As("alice");
             s.StatusCodeShouldBe(400);
         });
@@ -39,7 +39,7 @@ public sealed class UseCaseNameTests(ServiceFixture service)
     {
         var result = await host.Scenario(s =>
         {
-            s.Get.Url($"{UseCaseNameEndpoint.Route}/REF-1");
+            s.Get.Url($"{UseCaseNameEndpoint.Route}?reference=REF-1");
             s.StatusCodeShouldBe(401);
         });
         await result.ReadProblemAsync(401);
