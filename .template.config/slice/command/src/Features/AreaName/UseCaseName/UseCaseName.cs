@@ -3,6 +3,8 @@ using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ServiceRoot.Infrastructure.Areas;
+using ServiceRoot.Infrastructure.Events;
+using ServiceRoot.Infrastructure.Persistence;
 using ServiceRoot.Infrastructure.Security;
 
 namespace ServiceRoot.Features.AreaName.UseCaseName;
@@ -31,6 +33,9 @@ public sealed record UseCaseNameCommand(string Reference) : ICommand<UseCaseName
 
 public sealed record UseCaseNameResponse(string Reference, string RequestedBy);
 
+/// <summary>What happened, for the work that follows; raised by the handler, committed with its changes.</summary>
+public sealed record UseCaseNameRequested(string Reference, string RequestedBy) : IEvent;
+
 public sealed class UseCaseNameValidator : AbstractValidator<UseCaseNameCommand>
 {
     public UseCaseNameValidator()
@@ -39,13 +44,31 @@ public sealed class UseCaseNameValidator : AbstractValidator<UseCaseNameCommand>
     }
 }
 
-public sealed class UseCaseNameHandler(IRequestCaller caller)
+public sealed class UseCaseNameHandler(ServiceDb db, IEvents events, IRequestCaller caller)
     : ICommandHandler<UseCaseNameCommand, UseCaseNameResponse>
 {
-    public ValueTask<UseCaseNameResponse> Handle(
+    public async ValueTask<UseCaseNameResponse> Handle(
         UseCaseNameCommand command, CancellationToken cancellationToken)
     {
-        // The use case's work goes here: load, decide, store, enqueue.
-        return ValueTask.FromResult(new UseCaseNameResponse(command.Reference, caller.RequiredId));
+        // Load and change the area's entities through db.Set<T>() here (docs/persistence.md). One save commits the
+        // changes and the outbox rows of the events raised, or neither.
+        events.Raise(new UseCaseNameRequested(command.Reference, caller.RequiredId));
+        await db.SaveChangesAsync(cancellationToken);
+        return new UseCaseNameResponse(command.Reference, caller.RequiredId);
     }
+}
+
+/// <summary>The work that follows the use case, as a queued job once its changes are committed; it may run again
+/// after a failure, so it must be idempotent.</summary>
+public sealed partial class UseCaseNameListener(ILogger<UseCaseNameListener> logger)
+    : IListener<UseCaseNameRequested>
+{
+    public ValueTask HandleAsync(UseCaseNameRequested raised, CancellationToken cancellationToken)
+    {
+        LogRequested(logger, raised.Reference, raised.RequestedBy);
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "UseCaseName {Reference} requested by {RequestedBy}")]
+    private static partial void LogRequested(ILogger logger, string reference, string requestedBy);
 }

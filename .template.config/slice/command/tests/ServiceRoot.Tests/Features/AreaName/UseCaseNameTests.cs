@@ -1,4 +1,8 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using ServiceRoot.Features.AreaName.UseCaseName;
+using ServiceRoot.Infrastructure.Events;
+using ServiceRoot.Infrastructure.Persistence;
 using ServiceRoot.Tests.Support;
 
 namespace ServiceRoot.Tests.Features.AreaName;
@@ -19,6 +23,31 @@ public sealed class UseCaseNameTests(ServiceFixture service)
         });
         var response = await result.ReadAsJsonAsync<UseCaseNameResponse>();
         Assert.Equal(new UseCaseNameResponse("REF-1", "alice"), response);
+    }
+
+    [Fact]
+    public async Task The_event_is_committed_with_the_request_and_its_listener_runs_as_a_job()
+    {
+        var reference = $"REF-{Guid.NewGuid():N}"[..20];
+        await host.Scenario(s =>
+        {
+            s.Post.Json(new UseCaseNameCommand(reference)).ToUrl(UseCaseNameEndpoint.Route);
+            s.As("alice");
+            s.StatusCodeShouldBe(200);
+        });
+
+        var databases = host.Services.GetRequiredService<IDbContextFactory<ServiceDb>>();
+        OutboxMessage? row = null;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                await using var db = await databases.CreateDbContextAsync();
+                row = (await db.Set<OutboxMessage>().AsNoTracking().ToListAsync())
+                    .SingleOrDefault(m => m.Payload.Contains(reference, StringComparison.Ordinal));
+                return row?.CompletedAt is not null;
+            },
+            () => row is null ? "No outbox row was committed." : "The listener's job did not complete.");
+        Assert.EndsWith($"{nameof(UseCaseNameListener)}:{nameof(UseCaseNameRequested)}", row!.Listener, StringComparison.Ordinal);
     }
 
     [Fact]
