@@ -130,6 +130,19 @@ public sealed class AuthorizationServerDeploymentTests
 
     [SkippableFact]
     [Slow(Suite.Redis)]
+    public async Task One_code_redeemed_on_two_instances_at_once_gives_tokens_once()
+    {
+        await using var instances = await TwoInstances.StartAsync();
+        var (verifier, challenge) = OAuthFlow.Pkce();
+        var code = OAuthFlow.QueryValue(
+            await instances.AtA.AuthorizeAsync(OAuthFlow.AuthorizeUrl(challenge), "alice", "alice-dev-password"), "code")!;
+        var results = await Task.WhenAll(Enumerable.Range(0, 6)
+            .Select(i => (i % 2 == 0 ? instances.AtA : instances.AtB).TokenAsync(OAuthFlow.CodeRedemption(code, verifier))));
+        Assert.Single(results, r => r.Status == HttpStatusCode.OK);
+    }
+
+    [SkippableFact]
+    [Slow(Suite.Redis)]
     public async Task One_refresh_token_presented_to_two_instances_at_once_gives_tokens_once()
     {
         await using var instances = await TwoInstances.StartAsync();
