@@ -184,7 +184,7 @@ public static class Report
         foreach (var row in database)
         {
             var added = row.SaveOrderWithOutboxRow.Ns - row.SaveOrder.Ns;
-            text.AppendLine(Invariant($"| {row.Provider} | {Micro(row.UncachedRead.Ns)}, {row.UncachedRead.Bytes} B | {Micro(row.SaveOrder.Ns)}, {row.SaveOrder.Bytes} B | {Micro(row.SaveOrderWithOutboxRow.Ns)}, {row.SaveOrderWithOutboxRow.Bytes} B | +{Micro(added)} ({row.SaveOrderWithOutboxRow.Ns / row.SaveOrder.Ns - 1:+0%;-0%}) |"));
+            text.AppendLine(Invariant($"| {row.Provider} | {Micro(row.UncachedRead.Ns)}, {row.UncachedRead.Bytes} B | {Micro(row.SaveOrder.Ns)}, {row.SaveOrder.Bytes} B | {Micro(row.SaveOrderWithOutboxRow.Ns)}, {row.SaveOrderWithOutboxRow.Bytes} B | {(added < 0 ? "-" : "+")}{Micro(Math.Abs(added))} ({row.SaveOrderWithOutboxRow.Ns / row.SaveOrder.Ns - 1:+0%;-0%}) |"));
         }
 
         text.AppendLine().AppendLine("End to end, in process: events raised through the service's `IEvents` and committed with its `ServiceDb`, each in a scope of its own as a use case does, handed to the job queue by its dispatcher and run by its workers; the listener does nothing. Throughput: raised by four callers at once, counted until the last listener has run. SQL statements: every statement EF Core executed in the process during the throughput run (the commit, the dispatcher's polls and claims, the job's read and completion), divided by the events. Latency: one event at a time, from before the commit to the listener's return.").AppendLine()
