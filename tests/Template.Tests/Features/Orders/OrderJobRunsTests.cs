@@ -23,7 +23,9 @@ public sealed class OrderJobRunsTests(ServiceFixture service) : IClassFixture<Se
         var storage = host.Services.GetRequiredService<JobStorage>();
 
         Assert.Empty(storage.GetMonitoringApi().Servers());
-        Assert.Equal(1, storage.GetMonitoringApi().EnqueuedCount(JobQueues.Default));
+        // The outbox hands the confirmation to the queue just after the order is committed.
+        await Eventually.HoldsAsync(
+            () => storage.GetMonitoringApi().EnqueuedCount(JobQueues.Default) == 1, "The confirmation was not queued.");
         Assert.Equal(OrderStatus.Placed, (await host.Services.OrderStore().FindAsync(placed.Id, CancellationToken.None))!.Status);
     }
 
