@@ -47,7 +47,7 @@ public static class CachingSetup
             services.AddSingleton<ICacheCounters, RedisCacheCounters>();
             services.AddSingleton<IDistributedLockProvider>(provider =>
                 new RedisDistributedSynchronizationProvider(
-                    provider.GetRequiredService<ServiceRedis>().Database("locks:")));
+                    PrimaryOnlyScripts.For(provider.GetRequiredService<ServiceRedis>().Database("locks:"))));
         }
         else
         {

@@ -151,7 +151,8 @@ public sealed partial class ProblemExceptionHandler(
         for (var current = exception; current is not null; current = current.InnerException)
         {
             if (current is RedisConnectionException or RedisTimeoutException
-                or System.Data.Common.DbException { IsTransient: true })
+                or System.Data.Common.DbException { IsTransient: true }
+                || (current is RedisServerException server && IsTopologyAnswer(server.Message)))
             {
                 return true;
             }
@@ -159,6 +160,16 @@ public sealed partial class ProblemExceptionHandler(
 
         return false;
     }
+
+    // What Redis answers while a failover or a resynchronisation is under way: a replica or a primary without
+    // enough replicas refusing a write, a replica cut off from its primary, a node loading its data, a cluster
+    // with a slot unserved. A script passes the answer on after its own prefix.
+    private static readonly string[] TopologyAnswers =
+        ["READONLY ", "NOREPLICAS ", "MASTERDOWN ", "LOADING ", "CLUSTERDOWN ", "TRYAGAIN "];
+
+    private static bool IsTopologyAnswer(string message) => TopologyAnswers.Any(answer =>
+        message.StartsWith(answer, StringComparison.Ordinal)
+        || message.Contains("-" + answer, StringComparison.Ordinal));
 
     private static ProblemDetails Problem(int status, string type, string title, string? detail) =>
         new() { Status = status, Type = type, Title = title, Detail = detail };

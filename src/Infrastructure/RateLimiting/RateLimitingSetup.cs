@@ -184,7 +184,8 @@ public static class RateLimitingSetup
     internal static Func<string, RateLimitPolicyOptions, RateLimiter> SharedLimiters(
         ServiceRedis redis, ILogger<SharedRateLimiter> logger)
     {
-        Func<StackExchange.Redis.IConnectionMultiplexer> connection = () => redis.Connection;
+        var primaryOnly = PrimaryOnlyScripts.For(redis.Connection);
+        Func<StackExchange.Redis.IConnectionMultiplexer> connection = () => primaryOnly;
         return (partition, policy) =>
         {
             // The library builds its keys as rl:<kind>:{<partition>}, so the braces keep one caller on one slot.

@@ -22,6 +22,7 @@ public sealed class ProbeEndpoints : IEndpoint
     public const string Me = "/_probe/me";
     public const string Webhook = "/_probe/webhook";
     public const string Caller = "/_probe/caller";
+    public const string Count = "/_probe/count";
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -31,6 +32,10 @@ public sealed class ProbeEndpoints : IEndpoint
         app.MapMethods(Me, [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete],
             ([Microsoft.AspNetCore.Mvc.FromServices] Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id)).RequireAuthorization().WithTags("Probe").ExcludeFromDescription();
         app.MapPost(Webhook, () => TypedResults.NoContent()).WithTags("Probe").ExcludeFromDescription();
+        // A write to the backend on the request path, where an error the backend answers reaches the client.
+        app.MapPost(Count, async ([FromServices] Template.Infrastructure.Caching.ICacheCounters counters, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await counters.IncrementAsync("probe", cancellationToken: cancellationToken)))
+            .AllowAnonymous().WithTags("Probe").ExcludeFromDescription();
         // In the document as a protected operation, so its security schemes are there whatever areas exist.
         app.MapGet(Caller, ([FromServices] Template.Infrastructure.Security.IRequestCaller caller) => TypedResults.Ok(caller.Id))
             .RequireAuthorization().WithTags("Probe").WithName("ProbeCaller").WithSummary("Who the caller is");
