@@ -21,13 +21,21 @@ public static class RedisConnectionSetup
         services.AddSingleton<IValidateOptions<RedisOptions>>(new RedisConnectionStringValidator(
             backends.RedisConnectionString!));
         services.TryAddSingleton<IConnectionMultiplexer>(provider =>
-            ConnectionMultiplexer.Connect(CreateConfiguration(
-                backends.RedisConnectionString!,
-                provider.GetRequiredService<IOptions<RedisOptions>>().Value,
-                provider.GetRequiredService<IHostEnvironment>().ApplicationName)));
+        {
+            var options = provider.GetRequiredService<IOptions<RedisOptions>>().Value;
+            KeepThreadsReady(options.MinWorkerThreads);
+            return ConnectionMultiplexer.Connect(CreateConfiguration(
+                backends.RedisConnectionString!, options,
+                provider.GetRequiredService<IHostEnvironment>().ApplicationName));
+        });
         services.TryAddSingleton(provider => new ServiceRedis(
             provider.GetRequiredService<IConnectionMultiplexer>(),
             provider.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix));
+        if (SentinelPrimaryFollower.IsSentinel(backends.RedisConnectionString!))
+        {
+            services.AddHostedService<SentinelPrimaryFollower>();
+        }
+
         return services;
     }
 
@@ -48,6 +56,16 @@ public static class RedisConnectionSetup
             new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5000);
         configuration.ClientName ??= clientName;
         return configuration;
+    }
+
+    // Raises the pool's minimum only: a host that set a higher one keeps it.
+    private static void KeepThreadsReady(int workers)
+    {
+        ThreadPool.GetMinThreads(out var current, out var completionPorts);
+        if (workers > current)
+        {
+            ThreadPool.SetMinThreads(workers, completionPorts);
+        }
     }
 
     private sealed class RedisConnectionStringValidator(string connectionString) : IValidateOptions<RedisOptions>

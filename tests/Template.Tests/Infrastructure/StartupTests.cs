@@ -69,6 +69,10 @@ public sealed class StartupTests(ServiceFixture service, ProductionServiceFixtur
     [InlineData("Http:MaxRequestBodyBytes", "-5", "Http:MaxRequestBodyBytes")]
     [InlineData("ConnectionStrings:Redis", "abortConnect=false", "ConnectionStrings:Redis")]
     [InlineData("Redis:KeyPrefix", "has space", "Redis:KeyPrefix")]
+    [InlineData("Redis:KeyPrefix", "{}:", "Redis:KeyPrefix")]
+    [InlineData("Redis:KeyPrefix", "{orders:", "Redis:KeyPrefix")]
+    [InlineData("Redis:KeyPrefix", "{a}{b}:", "Redis:KeyPrefix")]
+    [InlineData("Redis:MinWorkerThreads", "-1", "Redis:MinWorkerThreads")]
     [InlineData("Redis:OperationTimeout", "00:00:00", "Redis:OperationTimeout")]
     [InlineData("Jobs:Queues:0:Name", "Not Lower", "Jobs:Queues:0:Name")]
     [InlineData("Jobs:Queues:0:Workers", "0", "Jobs:Queues:0:Workers")]
@@ -91,6 +95,16 @@ public sealed class StartupTests(ServiceFixture service, ProductionServiceFixtur
         var failure = ServiceFixture.ValidateSettings("Development", new Dictionary<string, string?> { [key] = value });
         Assert.NotNull(failure);
         Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("orders:")]
+    [InlineData("{orders}:")]
+    [InlineData("acme.{orders}:v2:")]
+    public void A_key_prefix_may_hold_one_hash_tag(string prefix)
+    {
+        Assert.Null(ServiceFixture.ValidateSettings(
+            "Development", new Dictionary<string, string?> { ["Redis:KeyPrefix"] = prefix }));
     }
 
     [Fact]
