@@ -72,7 +72,7 @@ internal sealed partial class OutboxDispatcher(
         foreach (var row in due)
         {
             var claimed = rows.Where(m => m.Id == row.Id && m.Dispatches == row.Dispatches);
-            var state = row.JobId is null ? null : JobState(row.JobId);
+            var state = row.JobId is null ? null : JobState(row.JobId, now - settings.StalledAfter);
             if (state == FailedState.StateName || state == DeletedState.StateName)
             {
                 await claimed.ExecuteUpdateAsync(m => m.SetProperty(x => x.FailedAt, now), cancellationToken);
@@ -121,10 +121,21 @@ internal sealed partial class OutboxDispatcher(
         Job.FromExpression<OutboxJob>(
             job => job.RunAsync(listener, messageId, CancellationToken.None), JobQueues.Default);
 
-    private string? JobState(string jobId)
+    // A job queued since before stalledBefore counts as gone: nothing is working on it.
+    private string? JobState(string jobId, DateTimeOffset stalledBefore)
     {
         using var connection = storage.GetConnection();
-        return connection.GetJobData(jobId)?.State;
+        var state = connection.GetJobData(jobId)?.State;
+        if (state == EnqueuedState.StateName
+            && connection.GetStateData(jobId)?.Data is { } data
+            && data.TryGetValue("EnqueuedAt", out var enqueuedAt)
+            && JobHelper.DeserializeNullableDateTime(enqueuedAt) is { } at
+            && new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) < stalledBefore)
+        {
+            return null;
+        }
+
+        return state;
     }
 
     // Hourly at most: completed rows are kept for Outbox:Retention, then deleted in batches.

@@ -18,6 +18,15 @@ public sealed class OutboxOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RecheckAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a job may wait queued without starting before its row is handed over again. A Redis failover can
+    /// leave a job marked queued in no queue (taken by a worker whose hand-back the old primary lost), where
+    /// Hangfire finds it only after <c>Jobs:InvisibilityTimeout</c>. Should it start after all, it finds its row
+    /// completed and does nothing. Keep it above the longest wait in the queue.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StalledAfter { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Rows one poll handles at most.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 100;

@@ -45,6 +45,29 @@ public abstract class OrderOutboxTests
     }
 
     [SkippableFact]
+    public async Task A_job_left_queued_without_starting_past_the_stall_limit_is_handed_over_again()
+    {
+        var settings = await SettingsAsync();
+        settings["Outbox:RecheckAfter"] = "00:00:01";
+        settings["Outbox:StalledAfter"] = "00:00:02";
+        // No worker takes the job, as none does when a failover left it marked queued in no queue.
+        settings["Jobs:Role"] = "Api";
+        await using var host = await ServiceFixture.StartAsync("Development", settings);
+        var placed = await host.PlaceAsync("olga");
+        string? first = null;
+        await Eventually.HoldsAsync(
+            async () => (first = (await RowAsync(host, placed.Id)).JobId) is not null,
+            () => "The row was not handed to the job queue.");
+
+        OutboxMessage row = null!;
+        await Eventually.HoldsAsync(
+            async () => (row = await RowAsync(host, placed.Id)).JobId is { } job && job != first,
+            () => $"The row was handed over {row.Dispatches} time(s).");
+        Assert.Equal(2, row.Dispatches);
+        Assert.Null(row.CompletedAt);
+    }
+
+    [SkippableFact]
     public async Task A_row_committed_by_an_instance_that_stopped_before_dispatching_is_run_once_after_a_restart()
     {
         var settings = await SettingsAsync();
