@@ -63,9 +63,11 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task StartAsync()
     {
         var port = Port.ToString(CultureInfo.InvariantCulture);
-        // Loopback only, its socket in its own folder, no fsync: a test server, not a durable one.
+        // Loopback only, its socket in its own folder, no fsync: a test server, not a durable one. The suite starts
+        // hundreds of hosts, each with a database and a connection pool of its own, and the idle connections of a
+        // stopped host stay open until Npgsql prunes them; 100 connections, the default, ran out.
         await RunAsync("pg_ctl", "-D", directory, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {port} -h 127.0.0.1 -k {directory} -F", "start");
+            "-o", $"-p {port} -h 127.0.0.1 -k {directory} -F -N 500", "start");
     }
 
     /// <summary>Stops the server the way an outage does: the process is gone and the port refuses connections.</summary>

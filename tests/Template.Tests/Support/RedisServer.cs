@@ -18,11 +18,17 @@ public sealed class RedisServer : IAsyncDisposable
     private static readonly Lazy<Task<RedisServer?>> SharedServer = new(() => StartOrSkipAsync());
     private readonly string executable;
     private readonly string directory;
+    private readonly IReadOnlyList<string> extraArguments;
+    private readonly string? sentinelConfiguration;
     private Process? process;
 
-    private RedisServer(string executable, int port, string? connectionString)
+    private RedisServer(
+        string executable, int port, string? connectionString,
+        IReadOnlyList<string>? extraArguments = null, string? sentinelConfiguration = null)
     {
         this.executable = executable;
+        this.extraArguments = extraArguments ?? [];
+        this.sentinelConfiguration = sentinelConfiguration;
         Port = port;
         directory = Path.Combine(Path.GetTempPath(), $"redis-test-{Guid.NewGuid():N}");
         ConnectionString = connectionString ?? $"127.0.0.1:{port}";
@@ -37,15 +43,38 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static Task<RedisServer?> Shared => SharedServer.Value;
 
+    /// <summary><c>redis-cli</c>, installed beside <c>redis-server</c>.</summary>
+    public static string Cli => Path.Combine(
+        Path.GetDirectoryName(FindExecutable() ?? "/usr/bin/redis-server")!,
+        OperatingSystem.IsWindows() ? "redis-cli.exe" : "redis-cli");
+
     /// <summary>A server of the test's own, for tests that stop and restart Redis; skips the test when there is none.</summary>
-    public static async Task<RedisServer> StartOwnAsync()
+    public static Task<RedisServer> StartOwnAsync() => StartOwnAsync([]);
+
+    /// <summary>A server of the test's own started with extra <c>redis-server</c> arguments (a cluster node, a
+    /// replica).</summary>
+    public static async Task<RedisServer> StartOwnAsync(IReadOnlyList<string> extraArguments, int? port = null)
     {
         var found = FindExecutable();
         SkipOrFailWhen(found is null, MissingMessage);
-        var server = new RedisServer(found!, Loopback.FreePort(), null);
+        var server = new RedisServer(found!, port ?? Loopback.FreePort(), null, extraArguments);
         await server.StartAsync();
         return server;
     }
+
+    /// <summary>A Sentinel process (<c>redis-server --sentinel</c>) whose configuration file holds
+    /// <paramref name="configuration"/> after its port and directory.</summary>
+    public static async Task<RedisServer> StartSentinelAsync(string configuration)
+    {
+        var found = FindExecutable();
+        SkipOrFailWhen(found is null, MissingMessage);
+        var server = new RedisServer(found!, Loopback.FreePort(), null, sentinelConfiguration: configuration);
+        await server.StartAsync();
+        return server;
+    }
+
+    /// <summary>Whether the process is running.</summary>
+    public bool IsRunning => process is { HasExited: false };
 
     /// <summary>Skips the current test (fails it under CI=true) when Redis is unavailable.</summary>
     public static async Task<RedisServer> RequireSharedAsync()
@@ -64,13 +93,30 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
+        var port = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (sentinelConfiguration is not null)
         {
-            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-            "--dir", directory, "--appendonly", "yes", "--save", "", "--daemonize", "no",
-        })
+            // Sentinel rewrites its configuration file as the topology changes, so it is written once only.
+            var file = Path.Combine(directory, "sentinel.conf");
+            if (!File.Exists(file))
+            {
+                await File.WriteAllTextAsync(
+                    file, $"port {port}\nbind 127.0.0.1\ndir {directory}\n{sentinelConfiguration}\n");
+            }
+
+            start.ArgumentList.Add(file);
+            start.ArgumentList.Add("--sentinel");
+        }
+        else
         {
-            start.ArgumentList.Add(argument);
+            foreach (var argument in new[]
+            {
+                "--port", port, "--bind", "127.0.0.1",
+                "--dir", directory, "--appendonly", "yes", "--save", "", "--daemonize", "no",
+            }.Concat(extraArguments))
+            {
+                start.ArgumentList.Add(argument);
+            }
         }
 
         process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
@@ -104,6 +150,20 @@ public sealed class RedisServer : IAsyncDisposable
             process.Kill();
         }
 
+        process.Dispose();
+        process = null;
+    }
+
+    /// <summary>Kills the process with SIGKILL, the way a crashed machine leaves it: no shutdown, no last save.</summary>
+    public void Kill()
+    {
+        if (process is null)
+        {
+            return;
+        }
+
+        process.Kill();
+        process.WaitForExit(10_000);
         process.Dispose();
         process = null;
     }
