@@ -31,11 +31,6 @@ public static class RedisConnectionSetup
         services.TryAddSingleton(provider => new ServiceRedis(
             provider.GetRequiredService<IConnectionMultiplexer>(),
             provider.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix));
-        if (SentinelPrimaryFollower.IsSentinel(backends.RedisConnectionString!))
-        {
-            services.AddHostedService<SentinelPrimaryFollower>();
-        }
-
         return services;
     }
 
