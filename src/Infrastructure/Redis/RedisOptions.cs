@@ -13,8 +13,9 @@ public sealed class RedisOptions
     public const string ConnectionStringName = "Redis";
 
     /// <summary>
-    /// Prefix of every key the service writes, so several services can share one Redis. On a cluster, a hash tag
-    /// (<c>{orders}:</c>) puts every key of the service in one slot, on one primary; without one, the keys spread.
+    /// Prefix of the keys the service writes (Hangfire's and the rate limiter's have their own), so several services
+    /// can share one Redis. On a cluster, a hash tag (<c>{orders}:</c>) keeps the keys under it in one slot, on one
+    /// primary; without one, they spread over the primaries.
     /// </summary>
     [Required]
     [StringLength(64, MinimumLength = 1)]
