@@ -152,7 +152,8 @@ public sealed partial class ProblemExceptionHandler(
         {
             if (current is RedisConnectionException or RedisTimeoutException
                 or System.Data.Common.DbException { IsTransient: true }
-                || (current is RedisServerException server && IsTopologyAnswer(server.Message)))
+                || (current is RedisServerException server && IsTopologyAnswer(server.Message))
+                || IsWriteToClosingRedisConnection(current))
             {
                 return true;
             }
@@ -166,6 +167,12 @@ public sealed partial class ProblemExceptionHandler(
     // with a slot unserved. A script passes the answer on after its own prefix.
     private static readonly string[] TopologyAnswers =
         ["READONLY ", "NOREPLICAS ", "MASTERDOWN ", "LOADING ", "CLUSTERDOWN ", "TRYAGAIN "];
+
+    // A command written while StackExchange.Redis tears a connection down (a failover) can fail with the pipe's own
+    // "Writing is not allowed after writer was completed" instead of a connection error.
+    private static bool IsWriteToClosingRedisConnection(Exception exception) =>
+        exception is InvalidOperationException
+        && exception.StackTrace?.Contains("StackExchange.Redis.PhysicalConnection.", StringComparison.Ordinal) == true;
 
     private static bool IsTopologyAnswer(string message) => TopologyAnswers.Any(answer =>
         message.StartsWith(answer, StringComparison.Ordinal)

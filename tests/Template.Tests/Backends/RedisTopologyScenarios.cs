@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Template.Features.Orders;
 using Template.Tests.Features.Orders;
 using Template.Tests.Support;
@@ -49,10 +50,12 @@ internal static class RedisTopologyScenarios
     public static async Task<TwoInstances> StartTwoAsync(string connectionString, int limit = SharedLimit)
     {
         var settings = await SettingsAsync(connectionString, limit);
-        var a = await ServiceFixture.StartAsync("Development", settings);
+        var logs = new CapturingLoggerProvider();
+        void Capture(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(logs);
+        var a = await ServiceFixture.StartAsync("Development", settings, Capture);
         try
         {
-            return new TwoInstances(a, await ServiceFixture.StartAsync("Development", settings), settings);
+            return new TwoInstances(a, await ServiceFixture.StartAsync("Development", settings, Capture), settings, logs);
         }
         catch
         {
@@ -125,7 +128,8 @@ internal static class RedisTopologyScenarios
     public static async Task AssertWritesThroughFailoverAsync(
         TwoInstances instances, Func<Task> failover, Func<Task> promoted, TimeSpan bound, ITestOutputHelper output)
     {
-        var (recovery, summary) = await WritesThroughFailoverAsync(instances.A, instances.B, failover, promoted);
+        var (recovery, summary) = await WritesThroughFailoverAsync(
+            instances.A, instances.B, failover, promoted, instances.Logs);
         output.WriteLine(summary);
         Assert.True(recovery < bound, $"Not ready again within {bound.TotalSeconds} s: {summary}");
     }
@@ -136,7 +140,7 @@ internal static class RedisTopologyScenarios
     /// were ready again once <paramref name="promoted"/> (their readiness writes to the primary), and a summary.
     /// </summary>
     public static async Task<(TimeSpan Recovery, string Summary)> WritesThroughFailoverAsync(
-        IAlbaHost a, IAlbaHost b, Func<Task> failover, Func<Task> promoted)
+        IAlbaHost a, IAlbaHost b, Func<Task> failover, Func<Task> promoted, CapturingLoggerProvider logs)
     {
         await a.WaitForStatusAsync("/health/ready", 200);
         await b.WaitForStatusAsync("/health/ready", 200);
@@ -157,7 +161,9 @@ internal static class RedisTopologyScenarios
 
         var unexpected = answers.Where(w => w.Status is not (201 or 503)).ToList();
         Assert.True(unexpected.Count == 0,
-            $"Answers other than 201 or 503: {string.Join("; ", unexpected.Select(u => $"{u.Status} {u.Body}"))}");
+            $"Answers other than 201 or 503: {string.Join("; ", unexpected.Select(u => $"{u.Status} {u.Body}"))}. " +
+            "Errors logged: " + string.Join(" | ", logs.Entries.Where(e => e.Level >= LogLevel.Error)
+                .Select(e => $"{e.Message}: {e.Exception}")));
         var slow = answers.Where(w => w.Took > WriteBound)
             .Select(w => $"{w.Took.TotalMilliseconds:F0} ms sent at " +
                 $"{Stopwatch.GetElapsedTime(started, w.SentAt).TotalSeconds:F1} s")
@@ -221,7 +227,8 @@ internal static class RedisTopologyScenarios
 }
 
 /// <summary>Two instances of one service and the settings they share.</summary>
-internal sealed record TwoInstances(IAlbaHost A, IAlbaHost B, Dictionary<string, string?> Settings) : IAsyncDisposable
+internal sealed record TwoInstances(
+    IAlbaHost A, IAlbaHost B, Dictionary<string, string?> Settings, CapturingLoggerProvider Logs) : IAsyncDisposable
 {
     public async ValueTask DisposeAsync()
     {

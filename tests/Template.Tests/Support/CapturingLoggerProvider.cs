@@ -25,9 +25,9 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            entries.Enqueue(new LogEntry(category, logLevel, eventId.Id, formatter(state, exception)));
+            entries.Enqueue(new LogEntry(category, logLevel, eventId.Id, formatter(state, exception), exception));
         }
     }
 }
 
-public sealed record LogEntry(string Category, LogLevel Level, int EventId, string Message);
+public sealed record LogEntry(string Category, LogLevel Level, int EventId, string Message, Exception? Exception = null);
