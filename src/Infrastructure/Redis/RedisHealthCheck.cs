@@ -13,6 +13,7 @@ internal sealed class RedisHealthCheck(ServiceRedis redis) : IHealthCheck
     private static readonly TimeSpan ProbeLifetime = TimeSpan.FromSeconds(30);
 
     private readonly string probeKey = $"{Environment.MachineName}:{Environment.ProcessId}";
+    private readonly IDatabase probes = redis.Database("ready:");
 
     public async Task<HealthCheckResult> CheckHealthAsync(
         HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -20,7 +21,7 @@ internal sealed class RedisHealthCheck(ServiceRedis redis) : IHealthCheck
         try
         {
             var started = TimeProvider.System.GetTimestamp();
-            await redis.Database("ready:").StringSetAsync(
+            await probes.StringSetAsync(
                 probeKey, "1", ProbeLifetime, flags: CommandFlags.DemandMaster);
             var latency = TimeProvider.System.GetElapsedTime(started);
             if (await ClusterStateAsync() is { } state && state != "ok")

@@ -25,8 +25,7 @@ public sealed class RedisTopologyErrorTests
         await host.WaitForStatusAsync("/health/ready", 503);
         await AssertUnavailableAsync(host);
 
-        await using var replica = await RedisServer.StartOwnAsync(
-            ["--replicaof", "127.0.0.1", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await using var replica = await RedisServer.StartReplicaAsync(primary);
         await host.WaitForStatusAsync("/health/ready", 200);
         await host.Scenario(s =>
         {
@@ -39,8 +38,7 @@ public sealed class RedisTopologyErrorTests
     public async Task An_instance_that_reaches_only_a_replica_is_unready_and_answers_writes_503()
     {
         await using var primary = await RedisServer.StartOwnAsync();
-        await using var replica = await RedisServer.StartOwnAsync(
-            ["--replicaof", "127.0.0.1", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await using var replica = await RedisServer.StartReplicaAsync(primary);
         await using var host = await ServiceFixture.StartAsync(
             "Development", await ServiceFixture.RedisSettingsAsync(replica.ConnectionString));
 
@@ -52,8 +50,7 @@ public sealed class RedisTopologyErrorTests
     public async Task Scripts_go_to_the_primary_only_and_a_replica_refusing_one_is_backend_unavailable()
     {
         await using var primary = await RedisServer.StartOwnAsync();
-        await using var replica = await RedisServer.StartOwnAsync(
-            ["--replicaof", "127.0.0.1", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await using var replica = await RedisServer.StartReplicaAsync(primary);
         using var replicaOnly = await ConnectionMultiplexer.ConnectAsync(replica.ConnectionString);
         const string Write = "return redis.call('set', KEYS[1], 'x')";
 

@@ -139,7 +139,7 @@ internal static class RedisTopologyScenarios
     /// order answered 201 is kept and confirmed, and returns how long after the failover began both instances
     /// were ready again once <paramref name="promoted"/> (their readiness writes to the primary), and a summary.
     /// </summary>
-    public static async Task<(TimeSpan Recovery, string Summary)> WritesThroughFailoverAsync(
+    private static async Task<(TimeSpan Recovery, string Summary)> WritesThroughFailoverAsync(
         IAlbaHost a, IAlbaHost b, Func<Task> failover, Func<Task> promoted, CapturingLoggerProvider logs)
     {
         await a.WaitForStatusAsync("/health/ready", 200);

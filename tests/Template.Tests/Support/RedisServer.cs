@@ -53,22 +53,24 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>A server of the test's own started with extra <c>redis-server</c> arguments (a cluster node, a
     /// replica).</summary>
-    public static async Task<RedisServer> StartOwnAsync(IReadOnlyList<string> extraArguments, int? port = null)
-    {
-        var found = FindExecutable();
-        SkipOrFailWhen(found is null, MissingMessage);
-        var server = new RedisServer(found!, port ?? Loopback.FreePort(), null, extraArguments);
-        await server.StartAsync();
-        return server;
-    }
+    public static Task<RedisServer> StartOwnAsync(IReadOnlyList<string> extraArguments) =>
+        StartNewAsync(extraArguments, sentinelConfiguration: null);
+
+    /// <summary>A replica of <paramref name="primary"/>, with extra <c>redis-server</c> arguments.</summary>
+    public static Task<RedisServer> StartReplicaAsync(RedisServer primary, params string[] extraArguments) =>
+        StartOwnAsync(
+            [.. extraArguments, "--replicaof", "127.0.0.1", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
     /// <summary>A Sentinel process (<c>redis-server --sentinel</c>) whose configuration file holds
     /// <paramref name="configuration"/> after its port and directory.</summary>
-    public static async Task<RedisServer> StartSentinelAsync(string configuration)
+    public static Task<RedisServer> StartSentinelAsync(string configuration) => StartNewAsync([], configuration);
+
+    private static async Task<RedisServer> StartNewAsync(
+        IReadOnlyList<string> extraArguments, string? sentinelConfiguration)
     {
         var found = FindExecutable();
         SkipOrFailWhen(found is null, MissingMessage);
-        var server = new RedisServer(found!, Loopback.FreePort(), null, sentinelConfiguration: configuration);
+        var server = new RedisServer(found!, Loopback.FreePort(), null, extraArguments, sentinelConfiguration);
         await server.StartAsync();
         return server;
     }

@@ -186,17 +186,16 @@ public sealed class RedisSentinelGroup : IAsyncDisposable
         {
             var primary = await RedisServer.StartOwnAsync(WriteSafety);
             started.Add(primary);
-            var port = primary.Port.ToString(CultureInfo.InvariantCulture);
             for (var i = 0; i < 2; i++)
             {
-                started.Add(await RedisServer.StartOwnAsync([.. WriteSafety, "--replicaof", "127.0.0.1", port]));
+                started.Add(await RedisServer.StartReplicaAsync(primary, WriteSafety));
             }
 
             var sentinels = new List<RedisServer>();
             for (var i = 0; i < 3; i++)
             {
                 var sentinel = await RedisServer.StartSentinelAsync(
-                    $"sentinel monitor {ServiceName} 127.0.0.1 {port} 2\n" +
+                    $"sentinel monitor {ServiceName} 127.0.0.1 {primary.Port} 2\n" +
                     $"sentinel down-after-milliseconds {ServiceName} {DownAfterMilliseconds}\n" +
                     $"sentinel failover-timeout {ServiceName} 10000\n" +
                     $"sentinel parallel-syncs {ServiceName} 2");
