@@ -1,23 +1,33 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Template.Infrastructure.Areas;
 using Template.Infrastructure;
 
 namespace Template.Benchmarks;
 
-/// <summary>The two servers the HTTP measurements compare, both in one process so they share its runtime and core.</summary>
+/// <summary>
+/// The two servers the HTTP measurements compare. Each runs in a process of its own on the same core, so each one's
+/// start-up, memory and idle CPU are its own.
+/// </summary>
 public static class Hosts
 {
     public const string BenchClient = "bench-client";
     public const string BenchSecret = "bench-secret-used-only-by-the-benchmark-host";
     public const string MemoryPath = "/bench/memory";
 
-    /// <summary>The service: every middleware, the mediator pipeline, the rate limiter with a limit never reached, JSON logs.</summary>
-    public static WebApplication Service(int port)
+    /// <summary>
+    /// The service as a generated one runs in Production: the embedded authorization server signing with a
+    /// configured certificate, every middleware, the mediator pipeline, the rate limiter with a limit the load never
+    /// reaches, JSON logs, the SQLite file and in-memory jobs of the embedded defaults.
+    /// </summary>
+    public static WebApplication Service(int port, string signingCertificate)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            EnvironmentName = "Staging",
+            EnvironmentName = "Production",
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = typeof(Hosts).Assembly.GetName().Name,
         });
@@ -25,6 +35,7 @@ public static class Hosts
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AuthorizationServer:Issuer"] = origin,
+            ["AuthorizationServer:SigningCertificatePath"] = signingCertificate,
             ["AuthorizationServer:Clients:0:ClientId"] = BenchClient,
             ["AuthorizationServer:Clients:0:ClientSecret"] = BenchSecret,
             ["AuthorizationServer:Clients:0:Grants:0"] = "client_credentials",
@@ -50,34 +61,43 @@ public static class Hosts
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
-        app.MapGet(GreetingEndpoints.Anonymous, (string? name) => string.IsNullOrEmpty(name)
+        app.MapGet(EchoEndpoints.Anonymous, (string? name) => string.IsNullOrEmpty(name)
             ? Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["'name' must not be empty."] })
-            : Results.Ok(new Greeting("Hello, " + name)));
+            : Results.Ok(new Echo("Hello " + name)));
         app.MapGet(BenchOrders.Route, (Guid id) => BenchOrders.Find(id) is { } order ? Results.Ok(order) : Results.NotFound());
-        app.MapGet("/health/ready", () => Results.Ok());
-        // Item 6: the process's memory after a full collection. The bare host shares the service's process.
-        app.MapGet(MemoryPath, () =>
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            using var process = System.Diagnostics.Process.GetCurrentProcess();
-            return Results.Ok(new MemoryReading(process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false)));
-        });
+        app.MapGet(MemoryPath, ReadMemory);
         return app;
     }
 
-    /// <summary>
-    /// Runs both until killed, after writing a client-credentials access token for the secure endpoint, or an empty
-    /// file when the service has no token endpoint (generated with <c>--auth external</c> or <c>none</c>).
-    /// </summary>
-    public static async Task ServeAsync(int servicePort, int barePort, string tokenFile)
+    /// <summary>Item 6: this process's memory after a full collection.</summary>
+    public static MemoryReading ReadMemory()
     {
-        await using var service = Service(servicePort);
-        await using var bare = Bare(barePort);
-        await service.StartAsync();
-        await bare.StartAsync();
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{servicePort}/") };
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return new MemoryReading(process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+    }
+
+    /// <summary>
+    /// Runs one host until killed, after writing its ready file: for the service a client-credentials access token
+    /// for the secure endpoint, or nothing when it has no token endpoint (generated with <c>--auth external</c> or
+    /// <c>none</c>); for the bare host nothing.
+    /// </summary>
+    public static async Task ServeAsync(string which, int port, string readyFile, string? signingCertificate)
+    {
+        await using var app = which == "service" ? Service(port, signingCertificate!) : Bare(port);
+        await app.StartAsync();
+        var token = which == "service" ? await TokenAsync(port) : "";
+        await File.WriteAllTextAsync(readyFile + ".tmp", token);
+        File.Move(readyFile + ".tmp", readyFile, overwrite: true);
+        // Until SIGTERM or Ctrl+C.
+        await app.WaitForShutdownAsync();
+    }
+
+    private static async Task<string> TokenAsync(int port)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
@@ -85,26 +105,43 @@ public static class Hosts
             ["client_secret"] = BenchSecret,
         });
         using var answer = await client.PostAsync(new Uri("connect/token", UriKind.Relative), form);
-        var token = "";
-        if (answer.StatusCode != HttpStatusCode.NotFound)
+        if (answer.StatusCode == HttpStatusCode.NotFound)
         {
-            answer.EnsureSuccessStatusCode();
-            token = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+            return "";
         }
 
-        await File.WriteAllTextAsync(tokenFile + ".tmp", token);
-        File.Move(tokenFile + ".tmp", tokenFile, overwrite: true);
-        // Until SIGTERM or Ctrl+C, which stop the service's host; the bare one is disposed with it.
-        await service.WaitForShutdownAsync();
+        answer.EnsureSuccessStatusCode();
+        return (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
     }
 
     /// <summary>Starts one of them alone, for the start-up measurement.</summary>
-    public static async Task StartAloneAsync(string which, string port)
+    public static async Task StartAloneAsync(string which, string port, string? signingCertificate)
     {
         var number = int.Parse(port, CultureInfo.InvariantCulture);
-        await using var app = which == "service" ? Service(number) : Bare(number);
+        await using var app = which == "service" ? Service(number, signingCertificate!) : Bare(number);
         await app.RunAsync();
     }
+
+    /// <summary>
+    /// A self-signed RSA-2048 certificate for the embedded server to sign tokens with, as Production requires one.
+    /// Made once per run by the harness, so no measured start-up pays for the key.
+    /// </summary>
+    public static string CreateSigningCertificate()
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=bench-signing", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var path = Path.Combine(Path.GetTempPath(), $"bench-signing-{Guid.NewGuid():N}.pfx");
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx));
+        return path;
+    }
+}
+
+/// <summary>The service's copy of the memory endpoint: benchmark-only, anonymous.</summary>
+public sealed class MemoryEndpoint : IEndpoint
+{
+    public static void Map(IEndpointRouteBuilder app) => app.MapGet(Hosts.MemoryPath, Hosts.ReadMemory).AllowAnonymous();
 }
 
 /// <summary>Working set and managed heap in bytes, read after a full collection.</summary>

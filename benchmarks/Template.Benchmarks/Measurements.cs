@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
@@ -18,7 +15,9 @@ public sealed record PipelineResult(Timing Direct, Timing Send, Timing Validator
 /// <summary>One HTTP target's medians over the rounds.</summary>
 public sealed record HttpResult(string Name, double RequestsPerSecond, double P50Ms, double P99Ms);
 
-public sealed record StartupResult(double ServiceMs, double BareMs);
+/// <summary>Item 5 and the idle and memory figures of one host process: start-up to its first 200 from the echo
+/// endpoint (median of 5), CPU per second with no traffic, working set after the load runs as the OS counts it.</summary>
+public sealed record HostFigures(string Name, double StartupMs, double IdleCpuMsPerSecond, long WorkingSetAfterLoadBytes);
 
 /// <summary>Item 3 in process: medians of the cache reads and of the reads they are compared with.</summary>
 public sealed record CacheResult(Timing L1Hit, Timing L2Hit, Timing RawStringGet, int StoredBytes);
@@ -42,7 +41,7 @@ public sealed record RunResults(
     IReadOnlyList<OutboxResult> Outbox,
     IReadOnlyList<HttpResult> Http,
     MemoryResult Memory,
-    StartupResult Startup);
+    IReadOnlyList<HostFigures> Hosts);
 
 /// <summary>Runs the measurements. HTTP: server on core 0, wrk on core 1 (when there are two), targets alternated.</summary>
 public static partial class Measurements
@@ -57,8 +56,8 @@ public static partial class Measurements
         var database = RunDatabase();
         var jobs = await RunJobsAsync();
         var outbox = await RunOutboxAsync();
-        var (http, memory, startup) = await RunHttpAsync();
-        var report = Report.Write(new RunResults(pipeline, cache, database, jobs, outbox, http, memory, startup));
+        var run = await HttpMeasurements.RunAsync([("", typeof(Measurements).Assembly.Location)], withOrders: true);
+        var report = Report.Write(new RunResults(pipeline, cache, database, jobs, outbox, run.Http, run.Memory!, run.Hosts));
         Console.WriteLine(report);
         var path = Path.IsPathRooted(reportPath) ? reportPath : Path.Combine(RepositoryRoot(), reportPath);
         await File.WriteAllTextAsync(path, report);
@@ -145,214 +144,6 @@ public static partial class Measurements
         };
     }
 
-    public static async Task<(IReadOnlyList<HttpResult> Http, MemoryResult Memory, StartupResult Startup)> RunHttpAsync()
-    {
-        var (servicePort, barePort) = (FreePort(), FreePort());
-        var tokenFile = Path.Combine(Path.GetTempPath(), $"bench-token-{Guid.NewGuid():N}");
-        using var host = StartPinned(0, "serve", servicePort.ToString(CultureInfo.InvariantCulture), barePort.ToString(CultureInfo.InvariantCulture), tokenFile);
-        try
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!File.Exists(tokenFile))
-            {
-                if (host.HasExited || DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException("The benchmark host did not start.");
-                }
-
-                await Task.Delay(100);
-            }
-
-            var token = await File.ReadAllTextAsync(tokenFile);
-            using var client = new HttpClient();
-            // Item 6, first reading: after the first thousand requests, sent over as many connections as wrk uses.
-            var greeting = new Uri($"http://127.0.0.1:{servicePort}{GreetingEndpoints.Anonymous}?name=world");
-            await Task.WhenAll(Enumerable.Range(0, 32).Select(async connection =>
-            {
-                for (var i = connection; i < 1000; i += 32)
-                {
-                    using var answer = await client.GetAsync(greeting);
-                    answer.EnsureSuccessStatusCode();
-                }
-            }));
-            var serviceRequests = 1000L;
-            var first = new MemoryPoint(serviceRequests, await ReadMemoryAsync(client, barePort));
-
-            // Second reading: after at least 100,000 more.
-            while (serviceRequests - first.Requests < 100_000)
-            {
-                serviceRequests += (await WrkAsync(greeting.ToString(), null, TimeSpan.FromSeconds(4))).Requests;
-            }
-
-            var hundredThousand = new MemoryPoint(serviceRequests, await ReadMemoryAsync(client, barePort));
-            var targets = new (string Name, string Url, string? Token)[]
-            {
-                ("bare", $"http://127.0.0.1:{barePort}{GreetingEndpoints.Anonymous}?name=world", null),
-                ("service", $"http://127.0.0.1:{servicePort}{GreetingEndpoints.Anonymous}?name=world", null),
-                ("service + JWT", $"http://127.0.0.1:{servicePort}{GreetingEndpoints.Secure}?name=world", token),
-                ("bare, order", $"http://127.0.0.1:{barePort}{BenchOrders.Url}", null),
-                ("service, cached order (L1)", $"http://127.0.0.1:{servicePort}{BenchOrders.Url}", null),
-            }.Where(t => t.Token != "").ToArray(); // No token: the service issues none, so there is no JWT target.
-            foreach (var target in targets)
-            {
-                // Warm-up: JIT, tiered compilation, pools.
-                serviceRequests += ServiceShare(target.Name, await WrkAsync(target.Url, target.Token, TimeSpan.FromSeconds(3)));
-            }
-
-            var samples = targets.ToDictionary(t => t.Name, _ => new List<WrkRun>());
-            for (var round = 0; round < Rounds; round++)
-            {
-                // Alternate the order so drift (heat, background work) does not favour one target.
-                var order = round % 2 == 0 ? targets : targets.Reverse().ToArray();
-                foreach (var target in order)
-                {
-                    var run = await WrkAsync(target.Url, target.Token, RoundDuration);
-                    samples[target.Name].Add(run);
-                    serviceRequests += ServiceShare(target.Name, run);
-                }
-            }
-
-            var end = new MemoryPoint(serviceRequests, await ReadMemoryAsync(client, barePort));
-
-            var http = targets.Select(t => new HttpResult(t.Name,
-                Median(samples[t.Name].Select(s => s.RequestsPerSecond)),
-                Median(samples[t.Name].Select(s => s.P50Ms)),
-                Median(samples[t.Name].Select(s => s.P99Ms)))).ToList();
-            host.Kill(entireProcessTree: true);
-            return (http, new MemoryResult(first, hundredThousand, end), await MeasureStartupAsync());
-        }
-        finally
-        {
-            if (!host.HasExited)
-            {
-                host.Kill(entireProcessTree: true);
-            }
-
-            File.Delete(tokenFile);
-        }
-    }
-
-    /// <summary>Item 5: process start to the first 200 from /health/ready, for the service and the bare host.</summary>
-    private static async Task<StartupResult> MeasureStartupAsync()
-    {
-        async Task<double> OnceAsync(string which)
-        {
-            var port = FreePort();
-            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var clock = Stopwatch.StartNew();
-            using var process = StartPinned(0, "start", which, port.ToString(CultureInfo.InvariantCulture));
-            try
-            {
-                while (clock.Elapsed < TimeSpan.FromSeconds(60))
-                {
-                    try
-                    {
-                        using var answer = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"));
-                        if (answer.StatusCode == HttpStatusCode.OK)
-                        {
-                            return clock.Elapsed.TotalMilliseconds;
-                        }
-                    }
-                    catch (HttpRequestException)
-                    {
-                        // Not listening yet.
-                    }
-                    catch (TaskCanceledException)
-                    {
-                        // Listening, not answering yet.
-                    }
-
-                    await Task.Delay(5);
-                }
-
-                throw new InvalidOperationException($"The {which} host did not become ready.");
-            }
-            finally
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
-
-        var service = new List<double>();
-        var bare = new List<double>();
-        for (var i = 0; i < Rounds; i++)
-        {
-            service.Add(await OnceAsync("service"));
-            bare.Add(await OnceAsync("bare"));
-        }
-
-        return new StartupResult(Median(service), Median(bare));
-    }
-
-    private sealed record WrkRun(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests);
-
-    private static long ServiceShare(string target, WrkRun run) => target.StartsWith("service", StringComparison.Ordinal) ? run.Requests : 0;
-
-    private static async Task<MemoryReading> ReadMemoryAsync(HttpClient client, int barePort) =>
-        (await client.GetFromJsonAsync<MemoryReading>(new Uri($"http://127.0.0.1:{barePort}{Hosts.MemoryPath}")))!;
-
-    private static async Task<WrkRun> WrkAsync(string url, string? token, TimeSpan duration)
-    {
-        var arguments = new List<string> { "-t1", "-c32", $"-d{(int)duration.TotalSeconds}s", "--latency" };
-        if (token is not null)
-        {
-            arguments.AddRange(["-H", $"Authorization: Bearer {token}"]);
-        }
-
-        arguments.Add(url);
-        var start = new ProcessStartInfo(Environment.ProcessorCount > 1 ? "taskset" : "wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Environment.ProcessorCount > 1)
-        {
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add("1");
-            start.ArgumentList.Add("wrk");
-        }
-
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var wrk = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start; install it (apt-get install wrk).");
-        var output = await wrk.StandardOutput.ReadToEndAsync();
-        await wrk.WaitForExitAsync();
-        if (Regex.IsMatch(output, @"Non-2xx or 3xx responses", RegexOptions.None, TimeSpan.FromSeconds(1)))
-        {
-            throw new InvalidOperationException($"{url} answered errors under load:\n{output}");
-        }
-
-        return new WrkRun(
-            double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
-            Milliseconds(Percentile().Matches(output).Single(m => m.Groups[1].Value == "50").Groups),
-            Milliseconds(Percentile().Matches(output).Single(m => m.Groups[1].Value == "99").Groups),
-            long.Parse(RequestCount().Match(output).Groups[1].Value, CultureInfo.InvariantCulture));
-    }
-
-    private static double Milliseconds(GroupCollection groups)
-    {
-        var value = double.Parse(groups[2].Value, CultureInfo.InvariantCulture);
-        return groups[3].Value switch
-        {
-            "us" => value / 1000,
-            "ms" => value,
-            "s" => value * 1000,
-            _ => throw new FormatException($"Unknown latency unit '{groups[3].Value}'."),
-        };
-    }
-
-    private static Process StartPinned(int core, params string[] arguments)
-    {
-        var self = typeof(Measurements).Assembly.Location;
-        var pin = Environment.ProcessorCount > 1 ? $"taskset -c {core} " : "";
-        var command = $"exec {pin}dotnet '{self}' {string.Join(' ', arguments.Select(a => $"'{a}'"))}";
-        // The service's JSON request logs go to /dev/null: writing them is part of its cost, reading them is not.
-        var start = new ProcessStartInfo("sh") { UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(command + " > /dev/null 2>&1");
-        return Process.Start(start)!;
-    }
-
     internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -360,18 +151,9 @@ public static partial class Measurements
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
-
-    [GeneratedRegex(@"([0-9]+) requests in ")]
-    private static partial Regex RequestCount();
-
-    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
-    private static partial Regex RequestsPerSecond();
-
-    [GeneratedRegex(@"^\s+(50|75|90|99)%\s+([0-9.]+)(us|ms|s)\s*$", RegexOptions.Multiline)]
-    private static partial Regex Percentile();
 }

@@ -15,13 +15,13 @@ namespace Template.Benchmarks;
 public class PipelineBenchmarks
 #pragma warning restore CA1515, CA1001
 {
-    private readonly GreetQuery query = new("world");
+    private readonly EchoQuery query = new("world");
     private WebApplication app = null!;
     private AsyncServiceScope scope;
     private ISender sender = null!;
     private readonly PingQuery ping = new();
-    private GreetQueryHandler handler = null!;
-    private GreetQueryValidator validator = null!;
+    private EchoQueryHandler handler = null!;
+    private EchoQueryValidator validator = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -35,8 +35,8 @@ public class PipelineBenchmarks
         app = builder.Build();
         scope = app.Services.CreateAsyncScope();
         sender = scope.ServiceProvider.GetRequiredService<ISender>();
-        handler = new GreetQueryHandler();
-        validator = new GreetQueryValidator();
+        handler = new EchoQueryHandler();
+        validator = new EchoQueryValidator();
     }
 
     [GlobalCleanup]
@@ -47,14 +47,14 @@ public class PipelineBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public ValueTask<Greeting> DirectHandlerCall() => handler.Handle(query, CancellationToken.None);
+    public ValueTask<Echo> DirectHandlerCall() => handler.Handle(query, CancellationToken.None);
 
     [Benchmark]
-    public ValueTask<Greeting> SendThroughPipeline() => sender.Send(query, CancellationToken.None);
+    public ValueTask<Echo> SendThroughPipeline() => sender.Send(query, CancellationToken.None);
 
     [Benchmark]
-    public FluentValidation.Results.ValidationResult ValidatorAlone() => validator.Validate(new FluentValidation.ValidationContext<GreetQuery>(query));
+    public FluentValidation.Results.ValidationResult ValidatorAlone() => validator.Validate(new FluentValidation.ValidationContext<EchoQuery>(query));
 
     [Benchmark]
-    public ValueTask<Greeting> SendWithoutValidator() => sender.Send(ping, CancellationToken.None);
+    public ValueTask<Echo> SendWithoutValidator() => sender.Send(ping, CancellationToken.None);
 }
