@@ -40,12 +40,6 @@ public static partial class HttpMeasurements
                 processes.Add(service);
             }
 
-            // Idle: every host started and left alone for 5 s, then CPU time over the window, all at once.
-            await Task.Delay(TimeSpan.FromSeconds(5));
-            var before = processes.ToDictionary(p => p, p => p.CpuTime);
-            await Task.Delay(IdleWindow);
-            var idle = processes.ToDictionary(p => p, p => (p.CpuTime - before[p]).TotalMilliseconds / IdleWindow.TotalSeconds);
-
             using var client = new HttpClient();
             MemoryResult? memory = null;
             var main = services[0];
@@ -113,6 +107,13 @@ public static partial class HttpMeasurements
             }
 
             var workingSets = processes.ToDictionary(p => p, p => p.WorkingSet);
+
+            // Idle: every host left alone for 10 s after the load, then its CPU time over the window, all at once.
+            // After the load, so the figure is the steady cost (timers, polling), not the JIT tiering up after start.
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            var before = processes.ToDictionary(p => p, p => p.CpuTime);
+            await Task.Delay(IdleWindow);
+            var idle = processes.ToDictionary(p => p, p => (p.CpuTime - before[p]).TotalMilliseconds / IdleWindow.TotalSeconds);
             if (withOrders)
             {
                 memory = new MemoryResult(first!, hundredThousand!, new MemoryPoint(main.Requests, await main.ReadMemoryAsync(client)));

@@ -48,7 +48,7 @@ public static class Report
         text.Append(Jobs(results.Jobs)).AppendLine();
 
         text.AppendLine("## 5. Start-up, idle CPU and working set").AppendLine()
-            .AppendLine("Start-up: process start (`dotnet <dll>`, Production) to the first 200 from `/bench/echo`, median of 5, the hosts alternated. Idle CPU: the process's CPU time over 20 s with no traffic, 5 s after it started and issued the benchmark's token. Working set: as the operating system counts it, right after the load runs of items 2 and 3, before any forced collection.").AppendLine()
+            .AppendLine("Start-up: process start (`dotnet <dll>`, Production) to the first 200 from `/bench/echo`, median of 5, the hosts alternated. Idle CPU: the process's CPU time over 20 s with no traffic, from 10 s after the load runs ended (the steady cost of timers and polling, not the JIT tiering up after start). Working set: as the operating system counts it, right after the load runs of items 2 and 3, before any forced collection.").AppendLine()
             .Append(HostTable(results.Hosts)).AppendLine();
 
         text.Append(Memory(results.Memory, results.Jobs.SingleOrDefault(j => j.Keys is not null)?.Keys)).AppendLine();

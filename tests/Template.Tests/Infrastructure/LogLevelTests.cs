@@ -1,6 +1,9 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Template.Infrastructure.Events;
+using Template.Infrastructure.Persistence;
 using Template.Tests.Support;
 
 namespace Template.Tests.Infrastructure;
@@ -21,5 +24,21 @@ public sealed class LogLevelTests
 
         // FusionCache writes two Information lines per operation (its "call" and "return" trace) unless told not to.
         Assert.DoesNotContain(logs.Entries, e => e.Category.StartsWith("ZiggyCreatures", StringComparison.Ordinal) && e.Level < LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task Database_commands_write_no_log_lines_outside_Development()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var host = await ServiceFixture.StartAsync("Production", services: s => s.AddSingleton<ILoggerProvider>(logs));
+        var databases = host.Services.GetRequiredService<IDbContextFactory<ServiceDb>>();
+        await using (var db = await databases.CreateDbContextAsync())
+        {
+            Assert.True(await db.Set<OutboxMessage>().CountAsync() >= 0);
+        }
+
+        // EF Core logs every command at Information: a line per outbox poll and per request that reads the database.
+        // Migrations applied at start-up still say so.
+        Assert.DoesNotContain(logs.Entries, e => e.Category == "Microsoft.EntityFrameworkCore.Database.Command" && e.Level < LogLevel.Warning);
     }
 }
