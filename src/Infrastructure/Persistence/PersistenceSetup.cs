@@ -31,7 +31,8 @@ public static class PersistenceSetup
         this IServiceCollection services,
         IConfiguration configuration,
         IHostEnvironment environment,
-        string? historyTable = null)
+        string? historyTable = null,
+        Action<IServiceProvider, DbContextOptionsBuilder>? configure = null)
         where TBase : DbContext
         where TSqlite : TBase
         where TPostgres : TBase
@@ -40,26 +41,34 @@ public static class PersistenceSetup
         if (!string.IsNullOrWhiteSpace(postgres))
         {
             // A few short retries ride out a failover; a longer outage answers 503 in seconds, not in half a minute.
-            services.AddPooledDbContextFactory<TPostgres>(db => db.UseNpgsql(postgres, npgsql =>
+            services.AddPooledDbContextFactory<TPostgres>((provider, db) =>
             {
-                npgsql.EnableRetryOnFailure(3, TimeSpan.FromSeconds(2), errorCodesToAdd: null);
-                if (historyTable is not null)
+                db.UseNpgsql(postgres, npgsql =>
                 {
-                    npgsql.MigrationsHistoryTable(historyTable);
-                }
-            }));
+                    npgsql.EnableRetryOnFailure(3, TimeSpan.FromSeconds(2), errorCodesToAdd: null);
+                    if (historyTable is not null)
+                    {
+                        npgsql.MigrationsHistoryTable(historyTable);
+                    }
+                });
+                configure?.Invoke(provider, db);
+            });
             services.AddSingleton<IDbContextFactory<TBase>, ProviderDbFactory<TBase, TPostgres>>();
         }
         else
         {
             var sqlite = SqliteConnectionString(configuration, environment);
-            services.AddPooledDbContextFactory<TSqlite>(db => db.UseSqlite(sqlite, sqlite =>
+            services.AddPooledDbContextFactory<TSqlite>((provider, db) =>
             {
-                if (historyTable is not null)
+                db.UseSqlite(sqlite, sqlite =>
                 {
-                    sqlite.MigrationsHistoryTable(historyTable);
-                }
-            }));
+                    if (historyTable is not null)
+                    {
+                        sqlite.MigrationsHistoryTable(historyTable);
+                    }
+                });
+                configure?.Invoke(provider, db);
+            });
             services.AddSingleton<IDbContextFactory<TBase>, ProviderDbFactory<TBase, TSqlite>>();
         }
 

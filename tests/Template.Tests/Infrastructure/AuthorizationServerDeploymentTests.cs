@@ -164,20 +164,79 @@ public sealed class AuthorizationServerDeploymentTests
         settings["ConnectionStrings:Postgres"] = postgres.NewDatabase();
         await using var host = await ServiceFixture.StartAsync("Development", settings);
         using var flow = OAuthFlow.For(host);
-        var (_, body) = await flow.TokenAsync(OAuthFlow.ClientCredentials(scope: ""));
-        var token = body.GetProperty("access_token").GetString()!;
+        async Task<string> NewTokenAsync() =>
+            (await flow.TokenAsync(OAuthFlow.ClientCredentials(scope: ""))).Body.GetProperty("access_token").GetString()!;
+        var token = await NewTokenAsync();
+        var unseen = await NewTokenAsync();
         await CallMeAsync(host, token, 200);
 
         await postgres.StopAsync();
         await host.WaitForStatusAsync("/health/ready", 503);
-        var during = await flow.SendAsync(HttpMethod.Get, ProbeEndpoints.Me, bearer: token);
+        // A token whose status is not remembered cannot be checked; one used a moment ago still can.
+        var during = await flow.SendAsync(HttpMethod.Get, ProbeEndpoints.Me, bearer: unseen);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
         Assert.Equal("application/problem+json", during.Content.Headers.ContentType?.MediaType);
         Assert.NotNull(during.Headers.RetryAfter);
 
+        await CallMeAsync(host, token, 200);
+
         await postgres.StartAsync();
         await host.WaitForStatusAsync("/health/ready", 200, within: TimeSpan.FromSeconds(90));
+        await CallMeAsync(host, unseen, 200);
+    }
+
+    [Fact]
+    public async Task A_token_status_is_remembered_until_any_token_changes()
+    {
+        var database = TestDatabases.Sqlite();
+        await using var host = await ServiceFixture.StartAsync(
+            "Development", new Dictionary<string, string?> { ["ConnectionStrings:Sqlite"] = database });
+        using var flow = OAuthFlow.For(host);
+        var (_, body) = await flow.TokenAsync(OAuthFlow.ClientCredentials(scope: ""));
+        var token = body.GetProperty("access_token").GetString()!;
+        var other = (await flow.SignInAsync("alice", "alice-dev-password")).GetProperty("access_token").GetString()!;
         await CallMeAsync(host, token, 200);
+
+        // Revoked behind the service's back: the status it remembers still answers, no database read.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var revoke = connection.CreateCommand();
+            revoke.CommandText = "UPDATE \"OpenIddictTokens\" SET \"Status\" = 'revoked' WHERE \"Id\" = $id";
+            revoke.Parameters.AddWithValue("$id", new JwtSecurityTokenHandler().ReadJwtToken(token).Claims
+                .Single(c => c.Type == OpenIddictConstants.Claims.Private.TokenId).Value);
+            Assert.Equal(1, await revoke.ExecuteNonQueryAsync());
+        }
+
+        await CallMeAsync(host, token, 200);
+
+        // Any change to the tokens through the service, here another token revoked, makes it read them again.
+        var revoked = await flow.SendAsync(HttpMethod.Post, "/connect/revoke",
+            new Dictionary<string, string> { ["token"] = other, ["client_id"] = OAuthFlow.PublicClient });
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        await CallMeAsync(host, token, 401);
+    }
+
+    [SkippableFact]
+    [Slow(Suite.Redis)]
+    public async Task A_token_revoked_on_one_instance_is_refused_at_once_by_another_that_had_accepted_it()
+    {
+        await using var instances = await TwoInstances.StartAsync();
+        var accessToken = (await instances.AtA.SignInAsync("alice", "alice-dev-password"))
+            .GetProperty("access_token").GetString()!;
+        // Both accept it, so both remember it as valid.
+        await CallMeAsync(instances.A, accessToken, 200);
+        await CallMeAsync(instances.B, accessToken, 200);
+
+        var revoked = await instances.AtA.SendAsync(HttpMethod.Post, "/connect/revoke",
+            new Dictionary<string, string> { ["token"] = accessToken, ["client_id"] = OAuthFlow.PublicClient });
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        await CallMeAsync(instances.A, accessToken, 401);
+        // B hears of the change through Redis, long before its remembered status would expire (30 s).
+        await Eventually.HoldsAsync(
+            async () => (await instances.AtB.SendAsync(HttpMethod.Get, ProbeEndpoints.Me, bearer: accessToken))
+                .StatusCode == HttpStatusCode.Unauthorized,
+            () => "The other instance still accepted the revoked token.", within: TimeSpan.FromSeconds(10));
     }
 
     [Fact]

@@ -31,6 +31,15 @@ public sealed class AuthorizationServerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan PruneAfter { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>
+    /// How long an access token's status (valid, revoked) is remembered, so a request with a token does not read the
+    /// database. A change to the tokens forgets every remembered status at once, on every instance in Redis mode;
+    /// this bounds only how late another instance learns of one whose message Redis lost. <c>00:00:00</c>: read on
+    /// every request.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan TokenStatusCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A PKCS#12 (.pfx) file with the RSA or ECDSA key that signs tokens. Empty: a development certificate
     /// (refused in Production).</summary>
     public string? SigningCertificatePath { get; set; }

@@ -31,9 +31,12 @@ public static class AuthorizationServerSetup
         IHostEnvironment environment)
     {
         services.AddSingleton<IValidateOptions<AuthorizationServerOptions>, AuthorizationServerProductionCheck>();
+        services.AddSingleton<TokenStatusCache>();
+        services.AddSingleton<TokenChangeInterceptor>();
         // Migrated before the clients are registered (the next hosted service).
         services.AddDatabase<AuthorizationServerDb, SqliteAuthorizationServerDb, PostgresAuthorizationServerDb>(
-            configuration, environment, AuthorizationServerDb.HistoryTable);
+            configuration, environment, AuthorizationServerDb.HistoryTable,
+            (provider, db) => db.AddInterceptors(provider.GetRequiredService<TokenChangeInterceptor>()));
         services.AddSingleton<IUserDirectory, ConfiguredUserDirectory>();
         services.AddHostedService<OAuthClientRegistration>();
         services.AddGate(OAuthGates.PruneTokens, user => user.IsInRole(Roles.Admin));
@@ -159,20 +162,14 @@ public static class AuthorizationServerSetup
     }
 
     // Access tokens are self-contained, but each has an entry in the token store; a token revoked at /connect/revoke,
-    // or by a replayed authorization code, stops working at once instead of at its expiry. Its status alone is read,
-    // without tracking: the token manager's lookup (the entity with its application and authorization) cost every
-    // request with a token about 0.5 ms more on SQLite.
+    // or by a replayed authorization code, stops working at once instead of at its expiry. Its status is remembered
+    // until the tokens change (TokenStatusCache): reading it cost every request with a token about 0.4 ms on SQLite.
     private static async Task RejectRevokedAsync(TokenValidatedContext context)
     {
         var id = context.Principal?.FindFirst(Claims.Private.TokenId)?.Value;
-        var db = context.HttpContext.RequestServices.GetRequiredService<AuthorizationServerDb>();
-        var status = id is null
-            ? null
-            : await db.Set<OpenIddictEntityFrameworkCoreToken>().AsNoTracking()
-                .Where(token => token.Id == id)
-                .Select(token => token.Status)
-                .FirstOrDefaultAsync(context.HttpContext.RequestAborted);
-        if (status != Statuses.Valid)
+        var services = context.HttpContext.RequestServices;
+        if (id is null || !await services.GetRequiredService<TokenStatusCache>().IsValidAsync(
+                id, services.GetRequiredService<AuthorizationServerDb>(), context.HttpContext.RequestAborted))
         {
             context.Fail("The access token was revoked.");
         }
