@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Template.Infrastructure.Health;
@@ -51,6 +52,7 @@ public static class PersistenceSetup
                         npgsql.MigrationsHistoryTable(historyTable);
                     }
                 });
+                IgnorePendingModelChanges(db);
                 configure?.Invoke(provider, db);
             });
             services.AddSingleton<IDbContextFactory<TBase>, ProviderDbFactory<TBase, TPostgres>>();
@@ -67,6 +69,7 @@ public static class PersistenceSetup
                         sqlite.MigrationsHistoryTable(historyTable);
                     }
                 });
+                IgnorePendingModelChanges(db);
                 configure?.Invoke(provider, db);
             });
             services.AddSingleton<IDbContextFactory<TBase>, ProviderDbFactory<TBase, TSqlite>>();
@@ -79,6 +82,12 @@ public static class PersistenceSetup
         services.AddHostedService<DatabaseMigrator<TBase>>();
         return services;
     }
+
+    // EF Core compares the model with the last migration's snapshot before migrating, a second model built and
+    // diffed at every start (0.15 s or more per context). The suite's migration tests (PersistenceTests and
+    // AuthorizationServerPersistenceTests) fail on a model change without its migration instead.
+    private static void IgnorePendingModelChanges(DbContextOptionsBuilder db) =>
+        db.ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning));
 
     /// <summary><c>ConnectionStrings:Sqlite</c>, else <c>App_Data/service.db</c> under the content root.</summary>
     private static string SqliteConnectionString(IConfiguration configuration, IHostEnvironment environment)
@@ -124,7 +133,13 @@ internal sealed class DatabaseMigrator<TBase>(
             return;
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
+        // Asking first is cheaper than migrating: MigrateAsync takes a lock and builds the whole model even when
+        // there is nothing to apply, which is every start but the first after an upgrade.
+        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
         if (db.Database.IsSqlite())
         {
             // Readers no longer wait for a writer; kept in the file once set.
