@@ -145,6 +145,35 @@ public static partial class HttpMeasurements
         }
     }
 
+    /// <summary>
+    /// Publishes this benchmark as a service is deployed (Release, ReadyToRun for this machine's runtime identifier)
+    /// into a temporary folder and returns the published dll.
+    /// </summary>
+    public static async Task<string> PublishAsync(string repositoryRoot)
+    {
+        var output = Directory.CreateTempSubdirectory("bench-published-").FullName;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+        {
+            "publish", Path.Combine(repositoryRoot, "benchmarks", "Template.Benchmarks", "Template.Benchmarks.csproj"),
+            "-c", "Release", "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
+            "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", output,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var publish = Process.Start(start)!;
+        var log = await publish.StandardOutput.ReadToEndAsync();
+        await publish.WaitForExitAsync();
+        if (publish.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish failed:\n{log}");
+        }
+
+        return Path.Combine(output, Path.GetFileName(typeof(HttpMeasurements).Assembly.Location));
+    }
+
     private static string Name(string host, string label) => label == "" ? host : $"{host} ({label})";
 
     /// <summary>Item 5: process start to the first 200 from the echo endpoint, each host five times, alternated.</summary>

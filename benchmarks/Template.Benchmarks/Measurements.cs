@@ -46,9 +46,6 @@ public sealed record RunResults(
 /// <summary>Runs the measurements. HTTP: server on core 0, wrk on core 1 (when there are two), targets alternated.</summary>
 public static partial class Measurements
 {
-    private const int Rounds = 5;
-    private static readonly TimeSpan RoundDuration = TimeSpan.FromSeconds(8);
-
     public static async Task RunAllAsync(string reportPath)
     {
         var pipeline = RunPipeline();
@@ -56,7 +53,9 @@ public static partial class Measurements
         var database = RunDatabase();
         var jobs = await RunJobsAsync();
         var outbox = await RunOutboxAsync();
-        var run = await HttpMeasurements.RunAsync([("", typeof(Measurements).Assembly.Location)], withOrders: true);
+        // The HTTP item runs the service as it is deployed: published, precompiled (ReadyToRun).
+        var published = await HttpMeasurements.PublishAsync(RepositoryRoot());
+        var run = await HttpMeasurements.RunAsync([("", published)], withOrders: true);
         var report = Report.Write(new RunResults(pipeline, cache, database, jobs, outbox, run.Http, run.Memory!, run.Hosts));
         Console.WriteLine(report);
         var path = Path.IsPathRooted(reportPath) ? reportPath : Path.Combine(RepositoryRoot(), reportPath);
@@ -65,7 +64,7 @@ public static partial class Measurements
     }
 
     // `dotnet run --project` starts the program in the project's folder; the report belongs to the repository's docs.
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
         {
