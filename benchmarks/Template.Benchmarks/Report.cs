@@ -42,7 +42,7 @@ public static class Report
         }
 
         text.AppendLine().AppendLine(http.Any(r => r.Name == "service + JWT")
-            ? "`service + JWT` calls `/bench/echo/secure` with a client-credentials access token from the embedded server: signature (RS256), issuer, audience, lifetime and type are validated, and the token is looked up in the token store (revocation) on every request."
+            ? "`service + JWT` calls `/bench/echo/secure` with a client-credentials access token from the embedded server: signature (RS256), issuer, audience, lifetime and type are validated, and its status in the token store (revocation) is checked on every request, from the status remembered until any token changes (`AuthorizationServer:TokenStatusCacheDuration`)."
             : "No `service + JWT` target: this service has no embedded authorization server to issue a token.").AppendLine();
         text.Append(Cache(results.Cache, http, results.Database)).AppendLine();
         text.Append(Jobs(results.Jobs)).AppendLine();
@@ -53,7 +53,16 @@ public static class Report
 
         text.Append(Memory(results.Memory, results.Jobs.SingleOrDefault(j => j.Keys is not null)?.Keys)).AppendLine();
         text.Append(Database(results.Database, results.Outbox));
+        text.AppendLine().Append(Changes());
         return text.ToString();
+    }
+
+    // What each change of the per-request work bought, measured before and after in runs of their own
+    // ('-- compare'), kept by hand in benchmarks/changes.md and copied here.
+    private static string Changes()
+    {
+        var path = Path.Combine(Measurements.RepositoryRoot(), "benchmarks", "changes.md");
+        return File.Exists(path) ? File.ReadAllText(path) : "";
     }
 
     private static string Summary(RunResults results)
