@@ -21,7 +21,11 @@ public sealed partial class ProblemExceptionHandler(
         var bodyPresent = httpContext.Request.ContentLength != 0
             && (httpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true);
         var refused = exception is BadHttpRequestException bad ? BindingErrors.From(bad, httpContext) : null;
-        var problem = Map(refused ?? exception, bodyPresent, validation.Value.StatusCode);
+        // A cancellation the client did not ask for is a backend giving up (StackExchange.Redis cancels the commands
+        // of a connection it tears down in a failover): unavailable, not a client that went away.
+        var problem = exception is OperationCanceledException && !httpContext.RequestAborted.IsCancellationRequested
+            ? Unavailable()
+            : Map(refused ?? exception, bodyPresent, validation.Value.StatusCode);
         if (problem is null)
         {
             return false;
@@ -99,11 +103,7 @@ public sealed partial class ProblemExceptionHandler(
         PreconditionFailedException e => Problem(
             StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "Precondition Failed", e.Message),
         BadHttpRequestException e => FromBadRequest(e, bodyPresent),
-        _ when IsBackendUnavailable(exception) => Problem(
-            StatusCodes.Status503ServiceUnavailable,
-            ProblemTypes.ServiceUnavailable,
-            "Service Unavailable",
-            "A backend the service depends on is unreachable. Retry shortly."),
+        _ when IsBackendUnavailable(exception) => Unavailable(),
         // A client that went away is not a server error; nothing is left to answer.
         OperationCanceledException => null,
         _ => Problem(
@@ -112,6 +112,12 @@ public sealed partial class ProblemExceptionHandler(
             "An unexpected error occurred.",
             null),
     };
+
+    private static ProblemDetails Unavailable() => Problem(
+        StatusCodes.Status503ServiceUnavailable,
+        ProblemTypes.ServiceUnavailable,
+        "Service Unavailable",
+        "A backend the service depends on is unreachable. Retry shortly.");
 
     private static ProblemDetails FromBadRequest(BadHttpRequestException exception, bool bodyPresent)
     {

@@ -27,7 +27,9 @@ public sealed partial class SharedRateLimiter(
         {
             return await shared.AcquireAsync(permitCount, cancellationToken);
         }
-        catch (Exception e) when (ProblemExceptionHandler.IsBackendUnavailable(e))
+        // A cancellation this request did not ask for is Redis giving up on a connection it tears down.
+        catch (Exception e) when (ProblemExceptionHandler.IsBackendUnavailable(e)
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             if (Volatile.Read(ref local) is null)
             {

@@ -180,6 +180,8 @@ public sealed class ErrorContractTests(ServiceFixture service, ProductionService
     [InlineData("forbidden", 403, "Only auditors may read this.")]
     [InlineData("not-found", 404, "Probe '42' was not found.")]
     [InlineData("conflict", 409, "The probe is busy.")]
+    // Cancelled while the client still waits: a backend gave up (a Redis connection torn down in a failover).
+    [InlineData("cancelled", 503, "A backend the service depends on is unreachable.")]
     public async Task Request_exceptions_map_to_their_status(string kind, int status, string detail)
     {
         var result = await host.Scenario(s =>

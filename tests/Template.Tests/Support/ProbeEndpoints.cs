@@ -51,6 +51,7 @@ public sealed class ProbeEndpoints : IEndpoint
             "forbidden" => new ForbiddenException("Only auditors may read this."),
             "not-found" => NotFoundException.For("Probe", 42),
             "conflict" => new ConflictException("The probe is busy."),
+            "cancelled" => new OperationCanceledException("A backend gave up."),
             "validation" => new RequestValidationException(new Dictionary<string, string[]>
             {
                 ["lines[0].quantity"] = ["Too many.", "Not a multiple of 5."],
