@@ -100,9 +100,14 @@ public sealed partial class TokenStatusCache : IDisposable
     // In Redis mode, statuses are remembered only while this instance hears the others' changes.
     private async ValueTask<bool> ListeningAsync()
     {
-        if (listening || redis is null)
+        if (redis is null)
         {
             return true;
+        }
+
+        if (listening)
+        {
+            return redis.Connection.IsConnected;
         }
 
         await subscribing.WaitAsync();
