@@ -35,7 +35,8 @@ internal sealed class ValidatedTokenCache(TimeProvider clock, TimeSpan maxAge, i
         {
             var expires = new DateTimeOffset(securityToken.ValidTo, TimeSpan.Zero);
             var until = expires < now + maxAge ? expires : now + maxAge;
-            if (until > now && HasRoom(now))
+            // Bounded: when full and nothing has expired, the token is simply validated every time.
+            if (until > now && BoundedEntries.HasRoom(validated, capacity, now, static v => v.Until))
             {
                 // A copy of the identity: the request that validated the token goes on with the original.
                 validated[token] = new Validated(result, result.ClaimsIdentity.Clone(), until);
@@ -43,25 +44,6 @@ internal sealed class ValidatedTokenCache(TimeProvider clock, TimeSpan maxAge, i
         }
 
         return result;
-    }
-
-    // Bounded: when full, the expired entries go; if none has expired, the token is simply validated every time.
-    private bool HasRoom(DateTimeOffset now)
-    {
-        if (validated.Count < capacity)
-        {
-            return true;
-        }
-
-        foreach (var entry in validated)
-        {
-            if (entry.Value.Until <= now)
-            {
-                validated.TryRemove(entry);
-            }
-        }
-
-        return validated.Count < capacity;
     }
 
     private sealed record Validated(

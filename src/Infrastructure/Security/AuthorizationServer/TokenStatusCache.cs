@@ -67,7 +67,8 @@ public sealed partial class TokenStatusCache : IDisposable
             return false;
         }
 
-        if (duration > TimeSpan.Zero && await ListeningAsync() && HasRoom(now))
+        if (duration > TimeSpan.Zero && await ListeningAsync()
+            && BoundedEntries.HasRoom(valid, capacity, now, static until => until))
         {
             valid[id] = now + duration;
             // A change made while the status was read may have been forgotten before it was stored.
@@ -135,24 +136,6 @@ public sealed partial class TokenStatusCache : IDisposable
 
     // Messages sent while the connection was down are lost: forget what was remembered meanwhile.
     private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e) => Forget();
-
-    private bool HasRoom(DateTimeOffset now)
-    {
-        if (valid.Count < capacity)
-        {
-            return true;
-        }
-
-        foreach (var entry in valid)
-        {
-            if (entry.Value <= now)
-            {
-                valid.TryRemove(entry);
-            }
-        }
-
-        return valid.Count < capacity;
-    }
 
     [LoggerMessage(EventId = 1400, Level = LogLevel.Warning,
         Message = "Could not listen for token changes; token statuses are read on every request until it can")]
