@@ -21,11 +21,7 @@ public sealed partial class ProblemExceptionHandler(
         var bodyPresent = httpContext.Request.ContentLength != 0
             && (httpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true);
         var refused = exception is BadHttpRequestException bad ? BindingErrors.From(bad, httpContext) : null;
-        // A cancellation the client did not ask for is a backend giving up (StackExchange.Redis cancels the commands
-        // of a connection it tears down in a failover): unavailable, not a client that went away.
-        var problem = exception is OperationCanceledException && !httpContext.RequestAborted.IsCancellationRequested
-            ? Unavailable()
-            : Map(refused ?? exception, bodyPresent, validation.Value.StatusCode);
+        var problem = Map(refused ?? exception, bodyPresent, validation.Value.StatusCode, httpContext.RequestAborted);
         if (problem is null)
         {
             return false;
@@ -71,11 +67,12 @@ public sealed partial class ProblemExceptionHandler(
         }
         catch (Exception failure) when (IsBackendUnavailable(failure))
         {
-            return Map(failure, bodyPresent: false, StatusCodes.Status400BadRequest)!;
+            return Unavailable();
         }
     }
 
-    private static ProblemDetails? Map(Exception exception, bool bodyPresent, int validationStatus) => exception switch
+    private static ProblemDetails? Map(
+        Exception exception, bool bodyPresent, int validationStatus, CancellationToken requestAborted) => exception switch
     {
         RequestValidationException validation => new HttpValidationProblemDetails(
             validation.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
@@ -103,7 +100,7 @@ public sealed partial class ProblemExceptionHandler(
         PreconditionFailedException e => Problem(
             StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "Precondition Failed", e.Message),
         BadHttpRequestException e => FromBadRequest(e, bodyPresent),
-        _ when IsBackendUnavailable(exception) => Unavailable(),
+        _ when IsBackendUnavailable(exception, requestAborted) => Unavailable(),
         // A client that went away is not a server error; nothing is left to answer.
         OperationCanceledException => null,
         _ => Problem(
@@ -152,6 +149,14 @@ public sealed partial class ProblemExceptionHandler(
     // Errors reach here directly or wrapped (by the job client, by EF Core's retries), so the chain is searched.
     /// <summary>Whether <paramref name="exception"/> (or one it wraps) says Redis or the database is unreachable:
     /// a 503, not a 500.</summary>
+    /// <summary>
+    /// <see cref="IsBackendUnavailable(Exception)"/>, or a cancellation the caller did not ask for: a backend giving
+    /// up (StackExchange.Redis cancels the commands of a connection it tears down in a failover), not a client that
+    /// went away.
+    /// </summary>
+    public static bool IsBackendUnavailable(Exception exception, CancellationToken asked) =>
+        IsBackendUnavailable(exception) || (exception is OperationCanceledException && !asked.IsCancellationRequested);
+
     public static bool IsBackendUnavailable(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)

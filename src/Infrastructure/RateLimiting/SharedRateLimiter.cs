@@ -27,9 +27,7 @@ public sealed partial class SharedRateLimiter(
         {
             return await shared.AcquireAsync(permitCount, cancellationToken);
         }
-        // A cancellation this request did not ask for is Redis giving up on a connection it tears down.
-        catch (Exception e) when (ProblemExceptionHandler.IsBackendUnavailable(e)
-            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (ProblemExceptionHandler.IsBackendUnavailable(e, cancellationToken))
         {
             if (Volatile.Read(ref local) is null)
             {
