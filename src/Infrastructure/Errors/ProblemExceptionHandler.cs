@@ -72,7 +72,8 @@ public sealed partial class ProblemExceptionHandler(
     }
 
     private static ProblemDetails? Map(
-        Exception exception, bool bodyPresent, int validationStatus, CancellationToken requestAborted) => exception switch
+        Exception exception, bool bodyPresent, int validationStatus, CancellationToken requestAborted) =>
+        exception switch
     {
         RequestValidationException validation => new HttpValidationProblemDetails(
             validation.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
