@@ -169,7 +169,7 @@ public static class AuthorizationServerSetup
         var id = context.Principal?.FindFirst(Claims.Private.TokenId)?.Value;
         var services = context.HttpContext.RequestServices;
         if (id is null || !await services.GetRequiredService<TokenStatusCache>().IsValidAsync(
-                id, services.GetRequiredService<AuthorizationServerDb>(), context.HttpContext.RequestAborted))
+                id, services, context.HttpContext.RequestAborted))
         {
             context.Fail("The access token was revoked.");
         }

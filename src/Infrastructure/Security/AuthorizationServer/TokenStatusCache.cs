@@ -48,8 +48,11 @@ public sealed partial class TokenStatusCache : IDisposable
         listening = redis is null;
     }
 
-    /// <summary>True when the token store holds the token with the status <c>valid</c>.</summary>
-    public async ValueTask<bool> IsValidAsync(string id, AuthorizationServerDb db, CancellationToken cancellationToken)
+    /// <summary>True when the token store holds the token with the status <c>valid</c>. The request's
+    /// <see cref="AuthorizationServerDb"/> is taken from <paramref name="requestServices"/> only when the status must
+    /// be read.</summary>
+    public async ValueTask<bool> IsValidAsync(
+        string id, IServiceProvider requestServices, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (valid.TryGetValue(id, out var until) && until > now)
@@ -58,6 +61,7 @@ public sealed partial class TokenStatusCache : IDisposable
         }
 
         var seen = Interlocked.Read(ref generation);
+        var db = requestServices.GetRequiredService<AuthorizationServerDb>();
         var status = await db.Set<OpenIddictEntityFrameworkCoreToken>().AsNoTracking()
             .Where(token => token.Id == id)
             .Select(token => token.Status)
