@@ -162,7 +162,9 @@ public sealed partial class ProblemExceptionHandler(
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is RedisConnectionException or RedisTimeoutException
+            // A socket error under a request is a backend's connection failing (a client's own never reaches here):
+            // StackExchange.Redis can pass a reset on as its socket library's ConnectionResetException.
+            if (current is RedisConnectionException or RedisTimeoutException or System.Net.Sockets.SocketException
                 or System.Data.Common.DbException { IsTransient: true }
                 || (current is RedisServerException server && IsTopologyAnswer(server.Message))
                 || IsWriteToClosingRedisConnection(current))

@@ -182,6 +182,8 @@ public sealed class ErrorContractTests(ServiceFixture service, ProductionService
     [InlineData("conflict", 409, "The probe is busy.")]
     // Cancelled while the client still waits: a backend gave up (a Redis connection torn down in a failover).
     [InlineData("cancelled", 503, "A backend the service depends on is unreachable.")]
+    // A backend's connection reset (how StackExchange.Redis passed one on during a Sentinel failover).
+    [InlineData("connection-reset", 503, "A backend the service depends on is unreachable.")]
     public async Task Request_exceptions_map_to_their_status(string kind, int status, string detail)
     {
         var result = await host.Scenario(s =>

@@ -52,6 +52,9 @@ public sealed class ProbeEndpoints : IEndpoint
             "not-found" => NotFoundException.For("Probe", 42),
             "conflict" => new ConflictException("The probe is busy."),
             "cancelled" => new OperationCanceledException("A backend gave up."),
+            "connection-reset" => new IOException(
+                "The backend's connection was reset.",
+                new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset)),
             "validation" => new RequestValidationException(new Dictionary<string, string[]>
             {
                 ["lines[0].quantity"] = ["Too many.", "Not a multiple of 5."],
