@@ -121,16 +121,20 @@ internal sealed partial class OutboxDispatcher(
         Job.FromExpression<OutboxJob>(
             job => job.RunAsync(listener, messageId, CancellationToken.None), JobQueues.Default);
 
-    // A job queued since before stalledBefore counts as gone: nothing is working on it.
+    // A job queued, or marked running, since before stalledBefore counts as gone. A failover can lose the hand-back
+    // or the retry a worker wrote after the job started; the job then stays marked where it was, with no worker.
     private string? JobState(string jobId, DateTimeOffset stalledBefore)
     {
         using var connection = storage.GetConnection();
         var state = connection.GetJobData(jobId)?.State;
-        if (state == EnqueuedState.StateName
+        var since = state == EnqueuedState.StateName ? "EnqueuedAt"
+            : state == ProcessingState.StateName ? "StartedAt"
+            : null;
+        if (since is not null
             && connection.GetStateData(jobId)?.Data is { } data
-            && data.TryGetValue("EnqueuedAt", out var enqueuedAt)
-            && JobHelper.DeserializeNullableDateTime(enqueuedAt) is { } at
-            && new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) < stalledBefore)
+            && data.TryGetValue(since, out var at)
+            && JobHelper.DeserializeNullableDateTime(at) is { } entered
+            && new DateTimeOffset(DateTime.SpecifyKind(entered, DateTimeKind.Utc)) < stalledBefore)
         {
             return null;
         }

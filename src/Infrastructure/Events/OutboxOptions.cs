@@ -20,10 +20,11 @@ public sealed class OutboxOptions
     public TimeSpan RecheckAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a job may wait queued without starting before its row is handed over again. A Redis failover can
-    /// leave a job marked queued in no queue (taken by a worker whose hand-back the old primary lost), where
-    /// Hangfire finds it only after <c>Jobs:InvisibilityTimeout</c>. Should it start after all, it finds its row
-    /// completed and does nothing. Keep it above the longest wait in the queue.
+    /// How long a job may wait queued without starting, or stay marked running, before its row is handed over again.
+    /// A Redis failover can leave a job marked queued in no queue (taken by a worker whose hand-back the old primary
+    /// lost), or marked running with no worker (its result or retry lost), where Hangfire finds it only after
+    /// <c>Jobs:InvisibilityTimeout</c>. Should it go on after all, it finds its row completed and does nothing, or
+    /// fails on the row's mark. Keep it above the longest wait in the queue and the longest listener.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan StalledAfter { get; set; } = TimeSpan.FromMinutes(5);

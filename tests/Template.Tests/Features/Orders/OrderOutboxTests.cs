@@ -45,12 +45,27 @@ public abstract class OrderOutboxTests
     }
 
     [SkippableFact]
-    public async Task A_job_left_queued_without_starting_past_the_stall_limit_is_handed_over_again()
+    public Task A_job_left_queued_without_starting_past_the_stall_limit_is_handed_over_again() =>
+        AssertStalledJobHandedOverAgainAsync(leave: (_, _) => { });
+
+    [SkippableFact]
+    public Task A_job_left_marked_running_with_no_worker_past_the_stall_limit_is_handed_over_again() =>
+        AssertStalledJobHandedOverAgainAsync(leave: (storage, job) =>
+        {
+            // What a failover leaves when the old primary lost what a worker wrote after it started the job.
+            using var connection = storage.GetConnection();
+            using var transaction = connection.CreateWriteTransaction();
+            transaction.SetJobState(job, new LeftRunning());
+            transaction.Commit();
+        });
+
+    // An order's job left by leave as a failover can leave it, with no worker to take it (as none does when the job
+    // is marked queued in no queue, or marked running): its row must be handed over again, the job left alone.
+    private async Task AssertStalledJobHandedOverAgainAsync(Action<JobStorage, string> leave)
     {
         var settings = await SettingsAsync();
         settings["Outbox:RecheckAfter"] = "00:00:01";
         settings["Outbox:StalledAfter"] = "00:00:02";
-        // No worker takes the job, as none does when a failover left it marked queued in no queue.
         settings["Jobs:Role"] = "Api";
         await using var host = await ServiceFixture.StartAsync("Development", settings);
         var placed = await host.PlaceAsync("olga");
@@ -58,6 +73,13 @@ public abstract class OrderOutboxTests
         await Eventually.HoldsAsync(
             async () => (first = (await RowAsync(host, placed.Id)).JobId) is not null,
             () => "The row was not handed to the job queue.");
+        var storage = host.Services.GetRequiredService<JobStorage>();
+        leave(storage, first!);
+        string? stateLeft;
+        using (var connection = storage.GetConnection())
+        {
+            stateLeft = connection.GetJobData(first!)!.State;
+        }
 
         OutboxMessage row = null!;
         await Eventually.HoldsAsync(
@@ -65,6 +87,10 @@ public abstract class OrderOutboxTests
             () => $"The row was handed over {row.Dispatches} time(s).");
         Assert.Equal(2, row.Dispatches);
         Assert.Null(row.CompletedAt);
+        using (var connection = storage.GetConnection())
+        {
+            Assert.Equal(stateLeft, connection.GetJobData(first!)!.State);
+        }
     }
 
     [SkippableFact]
@@ -114,6 +140,25 @@ public abstract class OrderOutboxTests
         RowAsync(host.Services.GetRequiredService<IDbContextFactory<ServiceDb>>(), orderId);
 
     /// <summary>The one outbox row raised for the order.</summary>
+    // Hangfire's ProcessingState cannot be made outside it; this is what a worker writes when it starts a job.
+    private sealed class LeftRunning : IState
+    {
+        public string Name => ProcessingState.StateName;
+
+        public string? Reason => null;
+
+        public bool IsFinal => false;
+
+        public bool IgnoreJobLoadException => false;
+
+        public Dictionary<string, string> SerializeData() => new()
+        {
+            ["StartedAt"] = JobHelper.SerializeDateTime(DateTime.UtcNow),
+            ["ServerId"] = "a-server-that-lost-its-writes",
+            ["WorkerId"] = "a-worker",
+        };
+    }
+
     internal static async Task<OutboxMessage> RowAsync(IDbContextFactory<ServiceDb> databases, Guid orderId)
     {
         await using var db = await databases.CreateDbContextAsync();
