@@ -183,10 +183,15 @@ public sealed partial class ProblemExceptionHandler(
         ["READONLY ", "NOREPLICAS ", "MASTERDOWN ", "LOADING ", "CLUSTERDOWN ", "TRYAGAIN "];
 
     // A command written while StackExchange.Redis tears a connection down (a failover) can fail with the pipe's own
-    // "Writing is not allowed after writer was completed" instead of a connection error.
+    // "Writing is not allowed after writer was completed" instead of a connection error. The client completes every
+    // pending command with that one exception, so its stack trace is that of whichever caller threw it first.
     private static bool IsWriteToClosingRedisConnection(Exception exception) =>
         exception is InvalidOperationException
-        && exception.StackTrace?.Contains("StackExchange.Redis.PhysicalConnection.", StringComparison.Ordinal) == true;
+        && (exception.Message.StartsWith(ClosedPipeMessage, StringComparison.Ordinal)
+            || exception.StackTrace?.Contains("StackExchange.Redis.PhysicalConnection.", StringComparison.Ordinal)
+                == true);
+
+    private const string ClosedPipeMessage = "Writing is not allowed after writer was completed";
 
     private static bool IsTopologyAnswer(string message) => TopologyAnswers.Any(answer =>
         message.StartsWith(answer, StringComparison.Ordinal)

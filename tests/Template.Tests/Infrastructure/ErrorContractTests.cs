@@ -184,6 +184,8 @@ public sealed class ErrorContractTests(ServiceFixture service, ProductionService
     [InlineData("cancelled", 503, "A backend the service depends on is unreachable.")]
     // A backend's connection reset (how StackExchange.Redis passed one on during a Sentinel failover).
     [InlineData("connection-reset", 503, "A backend the service depends on is unreachable.")]
+    // A command pending on a Redis connection torn down in a failover, rethrown by whichever caller came last.
+    [InlineData("writer-completed", 503, "A backend the service depends on is unreachable.")]
     public async Task Request_exceptions_map_to_their_status(string kind, int status, string detail)
     {
         var result = await host.Scenario(s =>

@@ -55,6 +55,7 @@ public sealed class ProbeEndpoints : IEndpoint
             "connection-reset" => new IOException(
                 "The backend's connection was reset.",
                 new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset)),
+            "writer-completed" => WriteToCompletedPipe(),
             "validation" => new RequestValidationException(new Dictionary<string, string[]>
             {
                 ["lines[0].quantity"] = ["Too many.", "Not a multiple of 5."],
@@ -62,6 +63,22 @@ public sealed class ProbeEndpoints : IEndpoint
             }),
             _ => new InvalidOperationException("Secret internal state: connection string here"),
         })).WithTags("Probe").ExcludeFromDescription();
+    }
+
+    // What StackExchange.Redis hands every command pending on a connection it tears down: the pipe's own error.
+    private static InvalidOperationException WriteToCompletedPipe()
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        pipe.Writer.Complete();
+        try
+        {
+            pipe.Writer.GetMemory();
+            return new InvalidOperationException("The pipe took a write after it was completed.");
+        }
+        catch (InvalidOperationException e)
+        {
+            return e;
+        }
     }
 }
 
