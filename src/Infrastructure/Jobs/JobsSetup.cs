@@ -93,19 +93,23 @@ public static class JobsSetup
         return app;
     }
 
-    // One server per queue: it serves that queue first, then the queues below it.
+    // One server per queue: it serves that queue first, then the queues below it. The first one also moves due
+    // scheduled and recurring jobs and runs the storage's upkeep (Redis: re-queueing jobs of dead workers, expiring
+    // keys); the others only run workers, as that work needs one server per instance and each one polls at rest.
     private static void AddWorkers(IServiceCollection services, IReadOnlyList<JobQueueOptions> queues)
     {
         for (var i = 0; i < queues.Count; i++)
         {
             var served = queues.Skip(i).Select(q => q.Name).ToArray();
             var workers = queues[i].Workers;
+            var onlyWorkers = i > 0;
             services.AddHangfireServer((provider, server) =>
             {
                 var options = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
                 server.ServerName = ThisInstanceServerPrefix + served[0];
                 server.Queues = served;
                 server.WorkerCount = workers;
+                server.IsLightweightServer = onlyWorkers;
                 server.HeartbeatInterval = options.HeartbeatInterval;
                 server.ServerTimeout = options.ServerTimeout;
                 server.ServerCheckInterval = options.ServerCheckInterval;
