@@ -257,7 +257,7 @@ public static class Report
         var ownBytes = result.SendWithoutValidator.Bytes - direct.Bytes;
         return new StringBuilder()
             .AppendLine("## 1. Mediator pipeline, in process").AppendLine()
-            .AppendLine("BenchmarkDotNet 0.15.8 (`MemoryDiagnoser`, in-process toolchain). `Send` goes through the one pipeline behavior: logging, normalization, authorization, validation with one rule (`NotEmpty`), caching. The request needs no authorization and is not cached, so those steps are skipped by a per-type decision. Loggers are registered without a console, so logging costs its level checks. The last two rows split the difference: FluentValidation validating the same request on its own, and a request with no validator through the same pipeline.").AppendLine()
+            .AppendLine("BenchmarkDotNet 0.15.8 (`MemoryDiagnoser`, in-process toolchain). `Send` goes through the five pipeline behaviors, as `Program.cs` lists them: logging, normalization, authorization, validation with one rule (`NotEmpty`), caching. The request needs no authorization and is not cached, so those steps are skipped by a per-type decision. Loggers are registered without a console, so logging costs its level checks. The last two rows split the difference: FluentValidation validating the same request on its own, and a request with no validator through the same pipeline.").AppendLine()
             .AppendLine("| Call | Median | Allocated |").AppendLine("| --- | ---: | ---: |")
             .AppendLine(Invariant($"| handler called directly | {direct.Ns:0.0} ns | {direct.Bytes} B |"))
             .AppendLine(Invariant($"| `ISender.Send` through the pipeline | {send.Ns:0.0} ns | {send.Bytes} B |"))
