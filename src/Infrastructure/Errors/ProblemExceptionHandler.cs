@@ -147,9 +147,6 @@ public sealed partial class ProblemExceptionHandler(
 
     private const string RetryAfterSeconds = "5";
 
-    // Errors reach here directly or wrapped (by the job client, by EF Core's retries), so the chain is searched.
-    /// <summary>Whether <paramref name="exception"/> (or one it wraps) says Redis or the database is unreachable:
-    /// a 503, not a 500.</summary>
     /// <summary>
     /// <see cref="IsBackendUnavailable(Exception)"/>, or a cancellation the caller did not ask for: a backend giving
     /// up (StackExchange.Redis cancels the commands of a connection it tears down in a failover), not a client that
@@ -158,6 +155,9 @@ public sealed partial class ProblemExceptionHandler(
     public static bool IsBackendUnavailable(Exception exception, CancellationToken asked) =>
         IsBackendUnavailable(exception) || (exception is OperationCanceledException && !asked.IsCancellationRequested);
 
+    // Errors reach here directly or wrapped (by the job client, by EF Core's retries), so the chain is searched.
+    /// <summary>Whether <paramref name="exception"/> (or one it wraps) says Redis or the database is unreachable:
+    /// a 503, not a 500.</summary>
     public static bool IsBackendUnavailable(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)

@@ -185,16 +185,17 @@ internal static class RedisTopologyScenarios
             catch (Xunit.Sdk.XunitException e)
             {
                 var row = await OrderOutboxTests.RowAsync(a, id);
-                using var jobs = a.Services.GetRequiredService<JobStorage>().GetConnection();
+                var storage = a.Services.GetRequiredService<JobStorage>();
+                using var jobs = storage.GetConnection();
                 var job = row.JobId is null ? null : jobs.GetJobData(row.JobId);
-                var history = row.JobId is null ? null : a.Services.GetRequiredService<JobStorage>()
-                    .GetMonitoringApi().JobDetails(row.JobId)?.History
+                var history = row.JobId is null ? null : storage.GetMonitoringApi().JobDetails(row.JobId)?.History
                     .Select(h => $"{h.StateName} at {h.CreatedAt:O} ({h.Reason})");
+                var warnings = logs.Entries.Where(l => l.Level >= LogLevel.Warning).TakeLast(20)
+                    .Select(l => $"{l.Message}: {l.Exception?.Message}");
                 throw new Xunit.Sdk.XunitException(
                     $"{e.Message} Its outbox row: dispatched {row.Dispatches} times, job {row.JobId} in state " +
                     $"{job?.State ?? "none"}, due {row.DueAt:O}, completed {row.CompletedAt:O}. Job history: " +
-                    $"{string.Join(", ", history ?? [])}. Warnings logged: " + string.Join(" | ", logs.Entries
-                        .Where(l => l.Level >= LogLevel.Warning).TakeLast(20).Select(l => $"{l.Message}: {l.Exception?.Message}")));
+                    $"{string.Join(", ", history ?? [])}. Warnings logged: {string.Join(" | ", warnings)}");
             }
         }
 

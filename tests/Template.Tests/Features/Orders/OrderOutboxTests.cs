@@ -139,7 +139,6 @@ public abstract class OrderOutboxTests
     internal static Task<OutboxMessage> RowAsync(IAlbaHost host, Guid orderId) =>
         RowAsync(host.Services.GetRequiredService<IDbContextFactory<ServiceDb>>(), orderId);
 
-    /// <summary>The one outbox row raised for the order.</summary>
     // Hangfire's ProcessingState cannot be made outside it; this is what a worker writes when it starts a job.
     private sealed class LeftRunning : IState
     {
@@ -159,6 +158,7 @@ public abstract class OrderOutboxTests
         };
     }
 
+    /// <summary>The one outbox row raised for the order.</summary>
     internal static async Task<OutboxMessage> RowAsync(IDbContextFactory<ServiceDb> databases, Guid orderId)
     {
         await using var db = await databases.CreateDbContextAsync();
