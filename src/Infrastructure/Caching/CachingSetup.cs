@@ -74,8 +74,8 @@ public static class CachingSetup
         entry.IsFailSafeEnabled = true;
         entry.FailSafeMaxDuration = cache.FailSafeMaxDuration;
         entry.FailSafeThrottleDuration = cache.FailSafeThrottleDuration;
-        // A write returns once Redis and the other instances have it: no window in which a
-        // caller that saw its change succeed can read the old value elsewhere.
+        // A write returns once Redis has it and the backplane's message is published, not in the background; other
+        // instances drop their copy when the message reaches them, so for that moment they may serve the old one.
         entry.AllowBackgroundDistributedCacheOperations = false;
         entry.AllowBackgroundBackplaneOperations = false;
     }
