@@ -119,7 +119,7 @@ public static class ServiceSetup
         app.UseCorsAllowList();
 
         // 3. Limits before credentials, so the token endpoint is limited before it checks a secret.
-        app.UseRateLimits();
+        app.UseRateLimits(app.Services.GetRequiredService<SecurityFeatures>().CarriesCredential);
 
         // 4. Credentials, then CSRF for cookie sessions, then the endpoint's authorization policy.
         app.UseAuthentication();

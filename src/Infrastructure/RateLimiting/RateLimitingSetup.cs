@@ -41,11 +41,13 @@ public static class RateLimitingSetup
     }
 
     /// <summary>
-    /// Before the limiter, the caller is identified so that an authenticated one is counted by subject. This runs
-    /// before <c>UseAuthentication</c> so that endpoints answered inside it (the token endpoint) are limited before
-    /// they check a secret; the authentication handlers keep their result for the rest of the request.
+    /// Before the limiter, a caller that sent a credential (<paramref name="carriesCredential"/>) is identified, so
+    /// that it is counted by subject; the rest are counted by address without running an authentication handler.
+    /// This runs before <c>UseAuthentication</c> so that endpoints answered inside it (the token endpoint) are limited
+    /// before they check a secret; the authentication handlers keep their result for the rest of the request.
     /// </summary>
-    public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app)
+    public static IApplicationBuilder UseRateLimits(
+        this IApplicationBuilder app, Func<HttpRequest, bool> carriesCredential)
     {
         var options = app.ApplicationServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
         if (!options.Enabled)
@@ -59,6 +61,7 @@ public static class RateLimitingSetup
             var metadata = context.GetEndpoint()?.Metadata;
             if (metadata?.GetMetadata<DisableRateLimitingAttribute>() is null
                 && (hasGlobal || metadata?.GetMetadata<EnableRateLimitingAttribute>() is not null)
+                && carriesCredential(context.Request)
                 && await context.AuthenticateAsync() is { Succeeded: true } result)
             {
                 context.User = result.Principal;

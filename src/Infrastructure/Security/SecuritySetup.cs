@@ -17,6 +17,16 @@ public sealed record SecurityFeatures(
     string? GatewayUserHeader = null)
 {
     public bool GatewayIdentity => GatewayUserHeader is not null;
+
+    /// <summary>
+    /// Whether <paramref name="request"/> carries anything one of this instance's schemes reads (a bearer token, the
+    /// session cookie, the development or gateway header); without it, authenticating can only find nobody.
+    /// </summary>
+    public bool CarriesCredential(HttpRequest request) =>
+        (BearerTokens && request.Headers.Authorization.Count > 0)
+        || (BrowserSession && request.Headers.Cookie.Count > 0)
+        || (DevelopmentHeader && request.Headers.ContainsKey(DevelopmentAuthenticationHandler.UserHeader))
+        || (GatewayUserHeader is not null && request.Headers.ContainsKey(GatewayUserHeader));
 }
 
 /// <summary>

@@ -1,9 +1,11 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Template.Infrastructure.Areas;
 using Template.Infrastructure.RateLimiting;
+using Template.Infrastructure.Security;
 using Template.Tests.Support;
 
 namespace Template.Tests.Infrastructure.RateLimiting;
@@ -125,6 +127,31 @@ public sealed class RateLimitingTests
     [InlineData("192.0.2.1", "192.0.2.2", false)]
     public void Addresses_are_counted_by_client_and_an_IPv6_client_by_its_64_bit_prefix(string a, string b, bool same) =>
         Assert.Equal(same, RateLimitingSetup.AddressPartition(IPAddress.Parse(a)) == RateLimitingSetup.AddressPartition(IPAddress.Parse(b)));
+
+    // Only a request that carries a credential is authenticated before the limiter; the others are counted by address.
+    [Theory]
+    [InlineData("bearer", "Authorization", true)]
+    [InlineData("bearer", "Cookie", false)]
+    [InlineData("session", "Cookie", true)]
+    [InlineData("session", "Authorization", false)]
+    [InlineData("development", "X-Dev-User", true)]
+    [InlineData("development", "X-Forwarded-For", false)]
+    [InlineData("gateway", "X-Gateway-User", true)]
+    [InlineData("gateway", "Authorization", false)]
+    public void A_request_carries_a_credential_only_in_a_header_a_configured_scheme_reads(
+        string scheme, string header, bool carries)
+    {
+        var features = new SecurityFeatures(
+            BearerTokens: scheme == "bearer",
+            EmbeddedServer: false,
+            BrowserSession: scheme == "session",
+            DevelopmentHeader: scheme == "development",
+            GatewayUserHeader: scheme == "gateway" ? "X-Gateway-User" : null);
+        var context = new DefaultHttpContext();
+        Assert.False(features.CarriesCredential(context.Request));
+        context.Request.Headers[header] = "value";
+        Assert.Equal(carries, features.CarriesCredential(context.Request));
+    }
 
     [Theory]
     [InlineData("RateLimiting:GlobalPolicy", "missing", "RateLimiting:GlobalPolicy names 'missing'")]
